@@ -1,0 +1,7 @@
+"""The embedded demo: SQLite file under var/, debug pages on, a fixed development secret."""
+
+from .base import *  # noqa: F403
+
+DEBUG = True
+SECRET_KEY = SECRET_KEY or "dev-only-not-secret-family-safeguarding-demo"  # noqa: F405
+ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost"]  # noqa: F405

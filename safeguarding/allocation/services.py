@@ -1,0 +1,70 @@
+"""Allocating workers to families and ending allocations. History is kept: nothing is deleted."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from safeguarding.audit.services import Action, audit_record
+
+from .models import Allocation, CaseRole
+
+
+@transaction.atomic
+def allocation_create(
+    *, actor, family, worker, case_role: str, start_date: datetime.date | None = None, request=None
+) -> Allocation:
+    start_date = start_date or datetime.date.today()
+    open_allocations = Allocation.objects.select_for_update().filter(family=family, end_date__isnull=True)
+    if open_allocations.filter(worker=worker).exists():
+        raise ValidationError(
+            {"worker": f"{worker.display_name} is already allocated to this family. End that allocation first."}
+        )
+    if case_role == CaseRole.LEAD_SOCIAL_WORKER:
+        if worker.role not in ("social_worker", "team_manager"):
+            raise ValidationError({"case_role": "The lead social worker must be a social worker"})
+        if open_allocations.filter(case_role=CaseRole.LEAD_SOCIAL_WORKER).exists():
+            raise ValidationError(
+                {"case_role": "This family already has a lead social worker. End that allocation first."}
+            )
+    allocation = Allocation(
+        family=family, worker=worker, case_role=case_role, start_date=start_date, allocated_by=actor
+    )
+    allocation.full_clean(validate_constraints=False)
+    allocation.save()
+    audit_record(
+        actor=actor,
+        action=Action.ALLOCATE,
+        obj=allocation,
+        family_id=family.pk,
+        request=request,
+        detail={"worker": worker.get_username(), "case_role": case_role},
+    )
+    return allocation
+
+
+@transaction.atomic
+def allocation_end(
+    *, actor, allocation: Allocation, end_date: datetime.date | None = None, reason: str = "", request=None
+) -> Allocation:
+    if allocation.end_date is not None:
+        raise ValidationError("This allocation has already ended")
+    end_date = end_date or datetime.date.today()
+    if end_date < allocation.start_date:
+        raise ValidationError({"end_date": "End date must be on or after the date the allocation started"})
+    allocation.end_date = end_date
+    allocation.end_reason = reason.strip()
+    allocation.ended_by = actor
+    allocation.full_clean(validate_constraints=False)
+    allocation.save(update_fields=["end_date", "end_reason", "ended_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=Action.END_ALLOCATION,
+        obj=allocation,
+        family_id=allocation.family_id,
+        request=request,
+        detail={"worker": allocation.worker.get_username(), "reason": allocation.end_reason},
+    )
+    return allocation

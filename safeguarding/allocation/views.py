@@ -1,0 +1,101 @@
+"""My families, Team caseload, and allocating workers to a family."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from safeguarding.core.forms import add_service_errors
+from safeguarding.people.policies import access_family
+
+from . import selectors, services
+from .forms import AllocationForm, EndAllocationForm
+from .models import Allocation
+from .policies import allocatable_workers, allocation_can_manage, teams_visible_to
+
+
+def home(request):
+    return redirect("allocation:my-families")
+
+
+def my_families(request):
+    families = selectors.my_families(request.user)
+    return render(request, "allocation/my_families.html", {"families": families})
+
+
+def team_caseload(request):
+    teams = teams_visible_to(request.user)
+    team_id = request.GET.get("team") or request.user.team_id
+    team = None
+    if team_id:
+        try:
+            team = teams.filter(pk=team_id).first()
+        except ValidationError:
+            team = None
+    if team is None:
+        team = teams.first()
+        if team is None:
+            raise PermissionDenied
+    context = {"team": team, "teams": teams if teams.count() > 1 else None, **selectors.team_caseload(team)}
+    return render(request, "allocation/team_caseload.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def allocation_create(request, family_id):
+    family = access_family(request.user, family_id, request=request, audit_view=False)
+    if not allocation_can_manage(request.user, family):
+        raise PermissionDenied
+    form = AllocationForm(request.POST or None, workers=allocatable_workers(request.user, family))
+    if request.method == "POST" and form.is_valid():
+        try:
+            allocation = services.allocation_create(
+                actor=request.user,
+                family=family,
+                worker=form.cleaned_data["worker"],
+                case_role=form.cleaned_data["case_role"],
+                start_date=form.cleaned_data["start_date"],
+                request=request,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"{allocation.worker.display_name} allocated as {allocation.get_case_role_display().lower()}"
+            )
+            return redirect("people:family-detail", family_id=family.pk)
+    return render(request, "allocation/allocation_form.html", {"form": form, "family": family})
+
+
+@require_http_methods(["GET", "POST"])
+def allocation_end(request, family_id, allocation_id):
+    family = access_family(request.user, family_id, request=request, audit_view=False)
+    if not allocation_can_manage(request.user, family):
+        raise PermissionDenied
+    allocation = (
+        Allocation.objects.filter(family=family, pk=allocation_id, end_date__isnull=True)
+        .select_related("worker")
+        .first()
+    )
+    if allocation is None:
+        raise Http404("No current allocation found")
+    form = EndAllocationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.allocation_end(
+                actor=request.user,
+                allocation=allocation,
+                end_date=form.cleaned_data["end_date"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{allocation.worker.display_name}'s allocation ended")
+            return redirect("people:family-detail", family_id=family.pk)
+    return render(
+        request, "allocation/allocation_end.html", {"form": form, "family": family, "allocation": allocation}
+    )

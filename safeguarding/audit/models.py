@@ -1,0 +1,67 @@
+"""The append-only record of who saw and changed what.
+
+Councils are audited for staff opening records they have no reason to open, so every view of a family
+or person page, every create, change and allocation, and every search is written here, in the same
+transaction as the write it describes.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditEventImmutable("Audit events cannot be changed")
+
+    def delete(self):
+        raise AuditEventImmutable("Audit events cannot be deleted")
+
+
+class AuditEventImmutable(Exception):
+    pass
+
+
+class AuditEvent(models.Model):
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        CREATE = "create", "Created"
+        CHANGE = "change", "Changed"
+        ALLOCATE = "allocate", "Allocated"
+        END_ALLOCATION = "end_allocation", "Ended allocation"
+        SEARCH = "search", "Searched"
+        DENIED = "denied", "Refused access"
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_OUT = "sign_out", "Signed out"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+
+    id = models.BigAutoField(primary_key=True)
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The username is kept as written at the time, so the record still reads if an account is renamed.
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=30, choices=Action.choices)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    # The family the event concerns, so "who has seen this family" is one indexed lookup.
+    family_id = models.UUIDField(null=True, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["actor", "occurred_at"])]
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditEventImmutable("Audit events cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditEventImmutable("Audit events cannot be deleted")

@@ -1,0 +1,21 @@
+from django.conf import settings
+
+
+def council(request):
+    return {"council_name": settings.COUNCIL_NAME, "service_name": settings.SERVICE_NAME}
+
+
+def navigation(request):
+    """Which links the header shows: only pages the user may use, so nobody clicks into a refusal."""
+    user = getattr(request, "user", None)
+    if not (user and user.is_authenticated):
+        return {}
+    from safeguarding.accounts.models import User
+    from safeguarding.people.policies import family_can_create
+
+    Role = User.Role
+    return {
+        "nav_team_caseload": user.role in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER),
+        "nav_search": user.role not in (Role.PERFORMANCE_ANALYST, Role.AUDITOR, Role.SYSTEM_ADMINISTRATOR),
+        "nav_create_family": family_can_create(user),
+    }

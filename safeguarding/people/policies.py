@@ -1,0 +1,109 @@
+"""Who may see and change families and people.
+
+Each yes/no check is paired with the queryset it implies; every list starts from the queryset, and every
+detail page goes through `access_family` / `access_person`, which answer "not found" for records that
+are missing and for records the user may not see alike, so a URL never reveals that a family exists.
+
+The rules (issue #2; partner-agency and sensitivity rules build on these):
+- a worker sees the families they are currently allocated to;
+- a team manager sees their team's families, and any they are allocated to;
+- business support sees their team's families (they schedule supervision and file documents);
+- a service manager sees every team's families;
+- a performance analyst, an auditor and a system administrator see no case pages.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from safeguarding.accounts.models import User
+from safeguarding.allocation.models import Allocation
+from safeguarding.audit.services import Action, audit_record
+
+from .models import Family, FamilyMember, Person
+
+Role = User.Role
+
+# Council roles that may record who a person is and create families. Partner-agency practitioners read
+# identity details but do not change them: the council is the data controller for the child's record.
+IDENTITY_EDITING_ROLES = {
+    Role.SOCIAL_WORKER,
+    Role.FAMILY_SUPPORT_WORKER,
+    Role.TEAM_MANAGER,
+    Role.SERVICE_MANAGER,
+    Role.BUSINESS_SUPPORT,
+}
+
+
+def _is_active_staff(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def families_visible_to(user) -> QuerySet[Family]:
+    if not _is_active_staff(user):
+        return Family.objects.none()
+    allocated = Allocation.objects.current().filter(worker_id=user.pk).values("family_id")
+    if user.role == Role.SERVICE_MANAGER:
+        return Family.objects.all()
+    if user.role in (Role.TEAM_MANAGER, Role.BUSINESS_SUPPORT) and user.team_id:
+        return Family.objects.filter(Q(team_id=user.team_id) | Q(pk__in=allocated))
+    if user.role in User.CASEWORK_ROLES:
+        return Family.objects.filter(pk__in=allocated)
+    return Family.objects.none()
+
+
+def family_can_view(user, family: Family) -> bool:
+    return families_visible_to(user).filter(pk=family.pk).exists()
+
+
+def family_can_create(user) -> bool:
+    if not _is_active_staff(user) or user.role not in IDENTITY_EDITING_ROLES or user.is_partner_agency:
+        return False
+    return user.role == Role.SERVICE_MANAGER or user.team_id is not None
+
+
+def family_can_edit(user, family: Family) -> bool:
+    """Change the family's details and its people's identity details."""
+    return (
+        _is_active_staff(user)
+        and user.role in IDENTITY_EDITING_ROLES
+        and not user.is_partner_agency
+        and family_can_view(user, family)
+    )
+
+
+def people_visible_to(user) -> QuerySet[Person]:
+    """Everyone who is or was a member of a family the user may see."""
+    family_ids = families_visible_to(user).values("pk")
+    return Person.objects.filter(pk__in=FamilyMember.objects.filter(family_id__in=family_ids).values("person_id"))
+
+
+def person_can_edit(user, person: Person) -> bool:
+    if not _is_active_staff(user) or user.role not in IDENTITY_EDITING_ROLES or user.is_partner_agency:
+        return False
+    return people_visible_to(user).filter(pk=person.pk).exists()
+
+
+def access_family(user, family_id, *, request=None, audit_view: bool = True) -> Family:
+    """Fetch a family the user may see, or raise the same 404 whether it is missing or forbidden.
+
+    A refused attempt is audited: opening records without a reason is what councils are audited for.
+    """
+    family = families_visible_to(user).select_related("team").filter(pk=family_id).first()
+    if family is None:
+        audit_record(actor=user, action=Action.DENIED, request=request, detail={"family_id": str(family_id)})
+        raise Http404("No family found")
+    if audit_view:
+        audit_record(actor=user, action=Action.VIEW, obj=family, family_id=family.pk, request=request)
+    return family
+
+
+def access_person(user, person_id, *, request=None, audit_view: bool = True) -> Person:
+    person = people_visible_to(user).filter(pk=person_id).first()
+    if person is None:
+        audit_record(actor=user, action=Action.DENIED, request=request, detail={"person_id": str(person_id)})
+        raise Http404("No person found")
+    if audit_view:
+        audit_record(actor=user, action=Action.VIEW, obj=person, request=request)
+    return person

@@ -1,0 +1,169 @@
+"""Reads of families and people. Every function takes the user and starts from the policy's queryset."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from safeguarding.allocation.models import Allocation
+
+from .identifiers import normalise_nhs_number
+from .models import Address, Family, FamilyMember, Person, Relationship
+from .policies import families_visible_to, people_visible_to
+
+SEARCH_RESULT_LIMIT = 50
+
+
+def family_detail(family: Family) -> dict:
+    """Everything the family page shows, in a fixed number of queries whatever the family's size."""
+    members = list(
+        FamilyMember.objects.filter(family=family)
+        .select_related("person")
+        .prefetch_related(
+            Prefetch("person__addresses", queryset=Address.objects.filter(moved_out_on__isnull=True)),
+        )
+        .order_by("member_type", "left_on", "person__date_of_birth", "person__expected_date_of_birth")
+    )
+    person_ids = [m.person_id for m in members]
+    relationships = list(
+        Relationship.objects.filter(person_id__in=person_ids, relative_id__in=person_ids).select_related(
+            "person", "relative"
+        )
+    )
+    by_person: dict = {}
+    for rel in relationships:
+        by_person.setdefault(rel.person_id, []).append(rel)
+    for member in members:
+        member.relationship_list = by_person.get(member.person_id, [])
+    allocations = list(
+        Allocation.objects.filter(family=family)
+        .select_related("worker__organisation", "worker__team")
+        .order_by("end_date", "start_date")
+    )
+    current = [a for a in allocations if a.end_date is None]
+    return {
+        "children": [m for m in members if m.member_type == FamilyMember.MemberType.CHILD and m.left_on is None],
+        "adults": [m for m in members if m.member_type == FamilyMember.MemberType.ADULT and m.left_on is None],
+        "former_members": [m for m in members if m.left_on is not None],
+        "current_allocations": current,
+        "past_allocations": [a for a in allocations if a.end_date is not None],
+    }
+
+
+def person_detail(user, person: Person) -> dict:
+    """A person's families and relationships, limited to what the user may see: a relative in a family the
+    user does not work with stays invisible, even by name."""
+    memberships = list(
+        FamilyMember.objects.filter(person=person, family__in=families_visible_to(user).values("pk")).select_related(
+            "family"
+        )
+    )
+    visible_people = people_visible_to(user).values("pk")
+    relationships = list(
+        Relationship.objects.filter(
+            Q(person=person, relative__in=visible_people) | Q(relative=person, person__in=visible_people)
+        ).select_related("person", "relative")
+    )
+    return {
+        "memberships": memberships,
+        "relationships": relationships,
+        "addresses": list(person.addresses.order_by("moved_out_on", "-moved_in_on")),
+    }
+
+
+def possible_duplicates(
+    *, first_name: str, last_name: str, date_of_birth: datetime.date | None, exclude_pk=None
+) -> QuerySet[Person]:
+    """People already recorded with the same name and date of birth, council-wide.
+
+    Council-wide on purpose: two records for one child split their history, which is a safeguarding
+    risk. The caller shows details only of those the user may see (see `duplicate_warning`).
+    """
+    if not (first_name and last_name and date_of_birth):
+        return Person.objects.none()
+    matches = Person.objects.filter(
+        first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip(), date_of_birth=date_of_birth
+    )
+    if exclude_pk:
+        matches = matches.exclude(pk=exclude_pk)
+    return matches
+
+
+def duplicate_warning(user, *, first_name, last_name, date_of_birth, exclude_pk=None) -> dict | None:
+    matches = possible_duplicates(
+        first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, exclude_pk=exclude_pk
+    )
+    ids = list(matches.values_list("pk", flat=True)[:20])
+    if not ids:
+        return None
+    visible = list(
+        people_visible_to(user)
+        .filter(pk__in=ids)
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=FamilyMember.objects.filter(
+                    family__in=families_visible_to(user).values("pk")
+                ).select_related("family"),
+            )
+        )
+    )
+    return {"visible": visible, "hidden_count": len(ids) - len(visible)}
+
+
+_DATE_PATTERNS = (
+    (re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$"), ("day", "month", "year")),
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("year", "month", "day")),
+)
+
+
+def _parse_date(text: str) -> datetime.date | None:
+    for pattern, order in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
+            try:
+                return datetime.date(parts["year"], parts["month"], parts["day"])
+            except ValueError:
+                return None
+    return None
+
+
+def search_people(user, query: str) -> tuple[list[Person], bool]:
+    """Find people the user may see by name, date of birth, NHS number or the council's child ID.
+
+    Returns the first SEARCH_RESULT_LIMIT matches and whether there were more. A query may combine a name
+    and a date of birth ("Mia Carter 03/04/2019").
+    """
+    terms = query.split()
+    if not terms:
+        return [], False
+    people = people_visible_to(user)
+    nhs = normalise_nhs_number(query)
+    if len(nhs) == 10 and nhs.isdigit():
+        people = people.filter(nhs_number=nhs)
+    else:
+        for term in terms[:6]:
+            day = _parse_date(term)
+            if day:
+                people = people.filter(Q(date_of_birth=day) | Q(expected_date_of_birth=day))
+            else:
+                people = people.filter(
+                    Q(first_name__icontains=term)
+                    | Q(last_name__icontains=term)
+                    | Q(known_as__icontains=term)
+                    | Q(council_id__iexact=term)
+                )
+    results = list(
+        people.order_by("last_name", "first_name", "date_of_birth").prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=FamilyMember.objects.filter(
+                    family__in=families_visible_to(user).values("pk")
+                ).select_related("family"),
+            )
+        )[: SEARCH_RESULT_LIMIT + 1]
+    )
+    return results[:SEARCH_RESULT_LIMIT], len(results) > SEARCH_RESULT_LIMIT

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("families/new/", views.family_create, name="family-create"),
+    path("families/<uuid:family_id>/", views.family_detail, name="family-detail"),
+    path("families/<uuid:family_id>/edit/", views.family_edit, name="family-edit"),
+    path("families/<uuid:family_id>/people/new/", views.person_create, name="person-create"),
+    path("families/<uuid:family_id>/relationships/new/", views.relationship_create, name="relationship-create"),
+    path(
+        "families/<uuid:family_id>/people/<uuid:person_id>/addresses/new/",
+        views.address_create,
+        name="address-create",
+    ),
+    path("people/<uuid:person_id>/", views.person_detail, name="person-detail"),
+    path("people/<uuid:person_id>/edit/", views.person_edit, name="person-edit"),
+    path("search/", views.search, name="search"),
+]
