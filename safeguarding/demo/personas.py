@@ -35,7 +35,7 @@ class Persona:
 
 PERSONAS = [
     Persona("asha", "Asha", "Patel", "social_worker", COUNCIL, NORTH_TEAM, "Social worker",
-            "lead_social_worker", "Social worker in the North team; lead for a dozen families"),
+            "lead_social_worker", "Social worker in the North team; lead social worker for several North families"),
     Persona("dan", "Dan", "Whitfield", "adult_practitioner", DA_SERVICE, NORTH_TEAM,
             "Domestic abuse victim practitioner", "da_victim_practitioner",
             "Employed by a partner agency; sees only the families he is allocated to"),

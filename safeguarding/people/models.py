@@ -137,8 +137,23 @@ class Relationship(BaseModel):
             models.CheckConstraint(condition=~Q(person=models.F("relative")), name="relationship_not_self"),
         ]
 
+    INVERSE_LABELS = {
+        Kind.MOTHER: "Child of",
+        Kind.FATHER: "Child of",
+        Kind.STEP_PARENT: "Stepchild of",
+        Kind.PARTNER: "Partner of",
+        Kind.SIBLING: "Sibling of",
+        Kind.GRANDPARENT: "Grandchild of",
+        Kind.OTHER: "Related to",
+    }
+
     def __str__(self):
         return f"{self.person} is {self.get_kind_display().lower()} of {self.relative}"
+
+    @property
+    def inverse_label(self) -> str:
+        """How the relative stands to the person: Mia is the *child* of Dana."""
+        return self.INVERSE_LABELS[self.kind]
 
 
 class Address(BaseModel):

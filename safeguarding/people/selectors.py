@@ -32,9 +32,12 @@ def family_detail(family: Family) -> dict:
             "person", "relative"
         )
     )
+    # Each member lists their relationships both ways: "Mother of Mia" on Dana, "Child of Dana" on Mia.
     by_person: dict = {}
     for rel in relationships:
-        by_person.setdefault(rel.person_id, []).append(rel)
+        label = rel.get_kind_display() + (f" ({rel.description})" if rel.description else "") + " of"
+        by_person.setdefault(rel.person_id, []).append((label, rel.relative))
+        by_person.setdefault(rel.relative_id, []).append((rel.inverse_label, rel.person))
     for member in members:
         member.relationship_list = by_person.get(member.person_id, [])
     allocations = list(

@@ -1,0 +1,65 @@
+"""Project-wide test set-up: Playwright drives Debian's Chromium, never a downloaded browser."""
+
+import os
+
+import pytest
+
+# pytest-playwright's sync API runs an asyncio event loop in the test thread, and Django then refuses
+# ORM calls from that thread (SynchronousOnlyOperation) even though nothing here is concurrent.
+# Set at import, before any test or fixture touches the database.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_INSTALL = "apt-get install -y chromium chromium-driver fonts-liberation2 (or: make system-deps)"
+
+# Fixtures that start the browser: a test that uses any of them is a browser test.
+PLAYWRIGHT_FIXTURES = {"browser", "browser_type", "context", "new_context", "page"}
+
+CHROMIUM_ARGS = [
+    # Running as root in a container: Chromium's sandbox needs user namespaces it does not get there.
+    "--no-sandbox",
+    "--disable-gpu",
+    # No network traffic of the browser's own: tests talk only to the live test server.
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # /dev/shm is tiny in containers; Chromium crashes on big pages without this.
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Launch Debian's Chromium headless (pytest-playwright's --headed still works for debugging).
+
+    Browsers are never downloaded (`playwright install` cannot work on these machines). Without
+    Chromium, browser tests are skipped on a developer's machine but fail in CI (CI=true), so the
+    accessibility and journey tests can never silently stop running there.
+    """
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        message = f"{CHROMIUM} not found; install it with: {CHROMIUM_INSTALL}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI: {message}", pytrace=False)
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": browser_type_launch_args.get("headless", True),
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url(pytestconfig):
+    """The same as pytest-playwright's --base-url fallback, which pytest 9 warns about on every run
+    because it is written as a method. E2e tests normally navigate to `live_server.url + path`."""
+    return pytestconfig.getoption("--base-url", default=None) or None
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test that opens a browser as `browser`, so `-m "not browser"` deselects all of them."""
+    for item in items:
+        if PLAYWRIGHT_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
