@@ -5,11 +5,11 @@ workbook chapter, so allocation is also what gives a worker access to the family
 allocations are kept: history shows who held the case when.
 """
 
-import datetime
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from safeguarding.core.models import BaseModel
 
@@ -38,7 +38,7 @@ class Allocation(BaseModel):
     family = models.ForeignKey("people.Family", on_delete=models.PROTECT, related_name="allocations")
     worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="allocations")
     case_role = models.CharField("Role on the case", max_length=40, choices=CaseRole.choices)
-    start_date = models.DateField(default=datetime.date.today)
+    start_date = models.DateField(default=timezone.localdate)
     end_date = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=200, blank=True)
     allocated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)

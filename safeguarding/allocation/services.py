@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from safeguarding.audit.services import Action, audit_record
 
@@ -16,7 +17,7 @@ from .models import Allocation, CaseRole
 def allocation_create(
     *, actor, family, worker, case_role: str, start_date: datetime.date | None = None, request=None
 ) -> Allocation:
-    start_date = start_date or datetime.date.today()
+    start_date = start_date or timezone.localdate()
     open_allocations = Allocation.objects.select_for_update().filter(family=family, end_date__isnull=True)
     if open_allocations.filter(worker=worker).exists():
         raise ValidationError(
@@ -51,7 +52,7 @@ def allocation_end(
 ) -> Allocation:
     if allocation.end_date is not None:
         raise ValidationError("This allocation has already ended")
-    end_date = end_date or datetime.date.today()
+    end_date = end_date or timezone.localdate()
     if end_date < allocation.start_date:
         raise ValidationError({"end_date": "End date must be on or after the date the allocation started"})
     allocation.end_date = end_date

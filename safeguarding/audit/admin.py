@@ -20,6 +20,10 @@ class AuditEventAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    # Only the auditor role reads the audit log. Not the system administrator, although a superuser:
+    # the log holds search terms and corrected values, which are case content.
     def has_view_permission(self, request, obj=None):
-        # Only the auditor role (and superusers) may read the audit log in the admin.
-        return request.user.is_superuser or getattr(request.user, "role", "") == "auditor"
+        return request.user.is_active and getattr(request.user, "role", "") == "auditor"
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)

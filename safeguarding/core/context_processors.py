@@ -11,11 +11,11 @@ def navigation(request):
     if not (user and user.is_authenticated):
         return {}
     from safeguarding.accounts.models import User
-    from safeguarding.people.policies import family_can_create
+    from safeguarding.people.policies import case_records_can_search, family_can_create
 
     Role = User.Role
     return {
         "nav_team_caseload": user.role in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER),
-        "nav_search": user.role not in (Role.PERFORMANCE_ANALYST, Role.AUDITOR, Role.SYSTEM_ADMINISTRATOR),
+        "nav_search": case_records_can_search(user),
         "nav_create_family": family_can_create(user),
     }

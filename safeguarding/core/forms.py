@@ -8,6 +8,7 @@ import datetime
 
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.utils import timezone
 
 
 class GovukFormRenderer(DjangoTemplates):
@@ -72,7 +73,7 @@ class GovukDateField(forms.Field):
     def validate(self, value):
         if value is None and self.required:
             raise forms.ValidationError(f"Enter {(self.label or 'the date').lower()}", code="required")
-        if value and not self.allow_future and value > datetime.date.today():
+        if value and not self.allow_future and value > timezone.localdate():
             raise forms.ValidationError(f"{(self.label or 'Date').capitalize()} must be today or in the past")
 
 

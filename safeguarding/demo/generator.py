@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from faker import Faker
 
 from safeguarding.accounts.models import Organisation, Team, User
@@ -70,7 +71,7 @@ def council_exists() -> bool:
 
 class _Builder:
     def __init__(self, seed: int, today: datetime.date):
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 - reproducible synthetic data, not security
         self.fake = Faker("en_GB")
         self.fake.seed_instance(seed)
         self.today = today
@@ -157,6 +158,8 @@ def _organisations_and_staff(b: _Builder, scale: Scale) -> tuple[list[Team], dic
         if p.role == "system_administrator":
             user.is_staff = True
             user.is_superuser = True
+        if p.role == "auditor":
+            user.is_staff = True  # reads the audit log in the admin, nothing else there
     persona_slots = {(p.team, p.role, p.case_role) for p in cast.PERSONAS}
     for team in teams:
         slot = staff[team.pk]
@@ -273,7 +276,7 @@ def _household(b: _Builder, family: Family, team_staff: dict) -> None:
 def build_council(*, scale: str = "demo", seed: int = 2026, today: datetime.date | None = None) -> dict:
     """Create the whole council. Returns counts. Call only when `council_exists()` is false."""
     size = SCALES[scale]
-    b = _Builder(seed, today or datetime.date.today())
+    b = _Builder(seed, today or timezone.localdate())
     teams, staff = _organisations_and_staff(b, size)
     families = []
     surnames = set()

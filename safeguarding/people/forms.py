@@ -6,11 +6,12 @@ import datetime
 import re
 
 from django import forms
+from django.utils import timezone
 
 from safeguarding.core.forms import GovukDateField, GovukForm
 
 from .codes import Disability, Ethnicity, Sex
-from .identifiers import normalise_nhs_number, normalise_upn, nhs_number_is_valid, upn_is_valid
+from .identifiers import nhs_number_is_valid, normalise_nhs_number, normalise_upn, upn_is_valid
 from .models import FamilyMember, Relationship
 
 
@@ -53,7 +54,7 @@ class PersonForm(GovukForm):
 
     def clean_nhs_number(self):
         value = normalise_nhs_number(self.cleaned_data["nhs_number"])
-        if value and not (len(value) == 10 and value.isdigit()):
+        if value and not (len(value) == 10 and value.isascii() and value.isdigit()):
             raise forms.ValidationError("NHS number must be 10 digits")
         if value and not nhs_number_is_valid(value):
             raise forms.ValidationError("NHS number is not valid: check the digits (the last one is a check digit)")
@@ -89,7 +90,7 @@ class PersonForm(GovukForm):
             self.add_error("expected_date_of_birth", "Enter a date of birth or an expected date of birth, not both")
         if expected and self.chosen_member_type() == FamilyMember.MemberType.ADULT:
             self.add_error("expected_date_of_birth", "Only an unborn child has an expected date of birth")
-        if expected and expected < datetime.date.today() - datetime.timedelta(days=300):
+        if expected and expected < timezone.localdate() - datetime.timedelta(days=300):
             self.add_error(
                 "expected_date_of_birth",
                 "Expected date of birth is too far in the past: if the child has been born, enter their date of birth",
@@ -156,7 +157,7 @@ class AddressForm(GovukForm):
 
     def clean_postcode(self):
         value = re.sub(r"\s+", " ", self.cleaned_data["postcode"].strip().upper())
-        if not re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", value):
+        if not re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", value, re.ASCII):
             raise forms.ValidationError("Enter a real postcode, for example LS1 4AP")
         return value
 

@@ -12,7 +12,9 @@ read against the 23 letters that omit I, O and S (DfE, "Unique pupil numbers (UP
 import re
 
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
-_UPN_SHAPE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
+# re.ASCII: without it \d also matches other scripts' digits (Arabic-Indic, Devanagari...), which are not
+# digits of an identifier that is sent to the DfE.
+_UPN_SHAPE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$", re.ASCII)
 
 
 def normalise_nhs_number(value: str) -> str:
@@ -21,7 +23,9 @@ def normalise_nhs_number(value: str) -> str:
 
 def nhs_number_is_valid(value: str) -> bool:
     digits = normalise_nhs_number(value)
-    if len(digits) != 10 or not digits.isdigit():
+    # isascii: str.isdigit() is also true of superscripts and other scripts' digits, which int() rejects
+    # or which are not an NHS number's digits.
+    if len(digits) != 10 or not (digits.isascii() and digits.isdigit()):
         return False
     total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
     check = 11 - total % 11

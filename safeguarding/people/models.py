@@ -10,6 +10,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from safeguarding.core.models import BaseModel
 
@@ -82,7 +83,7 @@ class Person(BaseModel):
 
     @property
     def age(self) -> int | None:
-        return self.age_on(datetime.date.today())
+        return self.age_on(timezone.localdate())
 
     def get_disabilities_display(self) -> list[str]:
         labels = dict(Disability.choices)
@@ -99,7 +100,7 @@ class FamilyMember(BaseModel):
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="members")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
     member_type = models.CharField(max_length=10, choices=MemberType.choices)
-    joined_on = models.DateField(default=datetime.date.today)
+    joined_on = models.DateField(default=timezone.localdate)
     left_on = models.DateField(null=True, blank=True)
 
     class Meta:

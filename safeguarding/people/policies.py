@@ -53,6 +53,14 @@ def families_visible_to(user) -> QuerySet[Family]:
     return Family.objects.none()
 
 
+# Roles that never open case records (issue #2): they get dashboards, the admin or the audit log instead.
+NO_CASE_ACCESS_ROLES = {Role.PERFORMANCE_ANALYST, Role.AUDITOR, Role.SYSTEM_ADMINISTRATOR}
+
+
+def case_records_can_search(user) -> bool:
+    return _is_active_staff(user) and user.role not in NO_CASE_ACCESS_ROLES
+
+
 def family_can_view(user, family: Family) -> bool:
     return families_visible_to(user).filter(pk=family.pk).exists()
 

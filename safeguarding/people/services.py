@@ -8,6 +8,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from safeguarding.accounts.models import Team
 from safeguarding.audit.services import Action, audit_record
@@ -89,7 +90,7 @@ def person_create(
     person.full_clean()
     person.save()
     membership = FamilyMember(
-        family=family, person=person, member_type=member_type, joined_on=joined_on or datetime.date.today()
+        family=family, person=person, member_type=member_type, joined_on=joined_on or timezone.localdate()
     )
     membership.full_clean()
     membership.save()
@@ -166,7 +167,7 @@ def address_create(*, actor, family: Family, person: Person, values: dict, reque
     address = Address(person=person, **values)
     address.postcode = address.postcode.strip().upper()
     address.full_clean()
-    moved_in = address.moved_in_on or datetime.date.today()
+    moved_in = address.moved_in_on or timezone.localdate()
     for previous in person.addresses.filter(moved_out_on__isnull=True):
         previous.moved_out_on = max(moved_in, previous.moved_in_on or moved_in)
         previous.save(update_fields=["moved_out_on", "updated_at"])

@@ -19,6 +19,7 @@ from .models import FamilyMember
 from .policies import (
     access_family,
     access_person,
+    case_records_can_search,
     family_can_create,
     family_can_edit,
     person_can_edit,
@@ -189,6 +190,8 @@ def address_create(request, family_id, person_id):
 
 
 def search(request):
+    if not case_records_can_search(request.user):
+        raise PermissionDenied
     form = SearchForm(request.GET or None)
     results, more = [], False
     if form.is_bound and form.is_valid():
