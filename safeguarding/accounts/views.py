@@ -18,6 +18,9 @@ class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         govuk_required_messages(self)
+        # Django autofocuses the username box; GOV.UK advises against autofocus: focus would skip the
+        # skip link, the heading and the instructions, and screen-reader users would land mid-page.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -33,8 +36,12 @@ class SignInView(auth_views.LoginView):
 
     def form_invalid(self, form):
         # The username tried is recorded so an auditor can see repeated failures against one account.
-        username = (self.request.POST.get("username") or "")[:150]
-        audit_record(actor=None, action=Action.SIGN_IN_FAILED, request=self.request, detail={"username": username})
+        # NUL is replaced because PostgreSQL cannot store it in the JSON detail (a 500 on sign-in otherwise);
+        # U+FFFD keeps it visible to the auditor that something odd was typed.
+        username = (self.request.POST.get("username") or "")[:150].replace("\x00", "\ufffd")
+        audit_record(
+            actor=None, action=Action.SIGN_IN_FAILED, request=self.request, detail={"username": username}
+        )
         return super().form_invalid(form)
 
 

@@ -28,17 +28,19 @@ def my_families(request):
 
 def team_caseload(request):
     teams = teams_visible_to(request.user)
-    team_id = request.GET.get("team") or request.user.team_id
-    team = None
-    if team_id:
+    if not teams.exists():
+        raise PermissionDenied
+    requested = request.GET.get("team")
+    if requested:
+        # A team the user may not see, or no such team, is the same "not found".
         try:
-            team = teams.filter(pk=team_id).first()
+            team = teams.filter(pk=requested).first()
         except ValidationError:
             team = None
-    if team is None:
-        team = teams.first()
         if team is None:
-            raise PermissionDenied
+            raise Http404("No team found")
+    else:
+        team = teams.filter(pk=request.user.team_id).first() or teams.first()
     context = {"team": team, "teams": teams if teams.count() > 1 else None, **selectors.team_caseload(team)}
     return render(request, "allocation/team_caseload.html", context)
 

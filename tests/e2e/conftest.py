@@ -1,0 +1,58 @@
+"""Browser journeys: a seeded demo council behind Django's live server, and signing in as a persona.
+
+The browser is pytest-playwright's session-wide one (Debian's Chromium, see tests/conftest.py); each test
+gets fresh contexts. Browser tests use `transaction=True`, so the database is flushed after each test and
+every test seeds its own council (the demo scale takes well under a second).
+"""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from safeguarding.demo.generator import build_council
+from safeguarding.demo.personas import DEMO_PASSWORD
+
+# The live server answers on one thread; a journey that waits longer than this for a page has found a bug.
+DEFAULT_TIMEOUT_MS = 10_000
+
+
+@pytest.fixture
+def council(transactional_db):
+    """The small demo council (three teams, about 60 families and the named personas), seeded once."""
+    return build_council(scale="demo", seed=2026)
+
+
+@pytest.fixture
+def context(context):
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
+    return context
+
+
+@pytest.fixture
+def new_page(browser):
+    """Open a page in a fresh browser context (its own cookies): one per persona in a multi-user journey."""
+    contexts = []
+
+    def open_page() -> Page:
+        ctx = browser.new_context()
+        ctx.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        ctx.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
+        contexts.append(ctx)
+        return ctx.new_page()
+
+    yield open_page
+    for ctx in contexts:
+        ctx.close()
+
+
+def sign_in(page: Page, live_server, username: str, password: str = DEMO_PASSWORD) -> Page:
+    """Sign in as a demo persona through the sign-in form and land on My families."""
+    page.goto(live_server.url + "/accounts/sign-in/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/my-families/$"))
+    expect(page.get_by_role("heading", level=1, name="My families")).to_be_visible()
+    return page
