@@ -52,6 +52,8 @@ class AuditEvent(models.Model):
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
+        # Django's internal base manager must refuse changes too, not only `objects`.
+        base_manager_name = "objects"
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["actor", "occurred_at"])]
 

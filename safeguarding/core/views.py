@@ -8,6 +8,19 @@ def not_found(request, exception=None):
 
 
 def forbidden(request, exception=None):
+    # A refused action is audited like a refused record (see access_family): trying pages one may not
+    # use is what councils are audited for. The family is named when the page was about one.
+    from safeguarding.audit.services import Action, audit_record
+
+    match = getattr(request, "resolver_match", None)
+    family_id = match.kwargs.get("family_id") if match else None
+    audit_record(
+        actor=getattr(request, "user", None),
+        action=Action.DENIED,
+        family_id=family_id,
+        request=request,
+        detail={"path": request.path[:500]},
+    )
     return render(request, "errors/403.html", status=403)
 
 

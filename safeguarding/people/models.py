@@ -24,7 +24,10 @@ class Family(BaseModel):
     # The council's own family reference, shown on letters and used to find a family quickly.
     reference = models.CharField(max_length=20, unique=True)
     team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="families")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    # Not known for records imported or generated in bulk; they must still pass full_clean when corrected.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     closed_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -52,11 +55,24 @@ class Person(BaseModel):
     upn = models.CharField("Unique pupil number", max_length=13, blank=True)
     # The council's child ID (CIN census LAchildID); adults may have the council's person ID here too.
     council_id = models.CharField(max_length=20, blank=True, db_index=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    # Not known for records imported or generated in bulk; they must still pass full_clean when corrected.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]
-        indexes = [models.Index(fields=["last_name", "first_name"]), models.Index(fields=["date_of_birth"])]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"]),
+            models.Index(fields=["date_of_birth"]),
+            # Search by date of birth also matches an unborn child's expected date; without this index the
+            # OR of the two makes every such search read the whole table. Partial: few people have one.
+            models.Index(
+                fields=["expected_date_of_birth"],
+                name="person_expected_dob_idx",
+                condition=Q(expected_date_of_birth__isnull=False),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(date_of_birth__isnull=True) | Q(expected_date_of_birth__isnull=True),

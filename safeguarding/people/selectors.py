@@ -11,7 +11,7 @@ from safeguarding.allocation.models import Allocation
 
 from .identifiers import normalise_nhs_number
 from .models import Address, Family, FamilyMember, Person, Relationship
-from .policies import families_visible_to, people_visible_to
+from .policies import memberships_visible_to, people_visible_to
 
 SEARCH_RESULT_LIMIT = 50
 
@@ -59,9 +59,7 @@ def person_detail(user, person: Person) -> dict:
     """A person's families and relationships, limited to what the user may see: a relative in a family the
     user does not work with stays invisible, even by name."""
     memberships = list(
-        FamilyMember.objects.filter(person=person, family__in=families_visible_to(user).values("pk")).select_related(
-            "family"
-        )
+        memberships_visible_to(user).filter(person=person).select_related("family")
     )
     visible_people = people_visible_to(user).values("pk")
     relationships = list(
@@ -107,9 +105,7 @@ def duplicate_warning(user, *, first_name, last_name, date_of_birth, exclude_pk=
         .prefetch_related(
             Prefetch(
                 "memberships",
-                queryset=FamilyMember.objects.filter(
-                    family__in=families_visible_to(user).values("pk")
-                ).select_related("family"),
+                queryset=memberships_visible_to(user).select_related("family"),
             )
         )
     )
@@ -163,9 +159,7 @@ def search_people(user, query: str) -> tuple[list[Person], bool]:
         people.order_by("last_name", "first_name", "date_of_birth").prefetch_related(
             Prefetch(
                 "memberships",
-                queryset=FamilyMember.objects.filter(
-                    family__in=families_visible_to(user).values("pk")
-                ).select_related("family"),
+                queryset=memberships_visible_to(user).select_related("family"),
             )
         )[: SEARCH_RESULT_LIMIT + 1]
     )

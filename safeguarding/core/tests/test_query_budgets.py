@@ -1,0 +1,185 @@
+"""Query budgets: the busiest pages cost the same number of SQL queries whatever the caseload's size.
+
+Each test measures a page with a small family, caseload or council, then makes it much bigger and measures
+again: the count must not move (a growing count is an N+1 query in a selector or template, which is what
+makes a page slow for the social worker with forty families). Each page also has a ceiling, so a new
+fixed cost is a decision someone made, not an accident.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from safeguarding.allocation.models import CaseRole
+from safeguarding.core.tests.factories import (
+    AddressFactory,
+    AllocationFactory,
+    FamilyFactory,
+    FamilyMemberFactory,
+    PartnerOrganisationFactory,
+    PersonFactory,
+    RelationshipFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+# Ceilings: what each page costs today plus one. They include the session, the signed-in user, their
+# organisation (page footer) and the audit event. Raise one only for a fixed cost worth paying.
+BUDGET = {
+    "my-families": 7,
+    "team-caseload": 11,
+    "family-detail": 11,
+    "person-detail": 11,
+    "search": 7,
+}
+
+
+def queries_for(client, url: str, params: dict | None = None) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params or {})
+    assert response.status_code == 200, response.status_code
+    return len(captured), [q["sql"] for q in captured.captured_queries]
+
+
+def assert_flat(small: tuple[int, list[str]], big: tuple[int, list[str]], page: str) -> None:
+    (n_small, sql_small), (n_big, sql_big) = small, big
+    assert n_small <= BUDGET[page], f"{page}: {n_small} queries, budget {BUDGET[page]}:\n" + "\n".join(
+        sql_small
+    )
+    assert n_big == n_small, f"{page}: {n_small} queries when small, {n_big} when big:\n" + "\n".join(sql_big)
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory()
+
+
+def family_with_household(team, *, children: int, workers: list | None = None, lead=None):
+    """A family with a mother, `children` children (each with an address and a relationship to her), and
+    its workers: `lead` as lead social worker and each of `workers` in another role."""
+    family = FamilyFactory(team=team)
+    mother = FamilyMemberFactory(family=family, adult=True).person
+    AddressFactory(person=mother)
+    for _ in range(children):
+        add_child(family, mother)
+    if lead is not None:
+        AllocationFactory(family=family, worker=lead, case_role=CaseRole.LEAD_SOCIAL_WORKER)
+    for worker in workers or []:
+        AllocationFactory(family=family, worker=worker, case_role=CaseRole.DA_VICTIM_PRACTITIONER)
+    return family, mother
+
+
+def add_child(family, mother):
+    child = FamilyMemberFactory(family=family).person
+    AddressFactory(person=child)
+    RelationshipFactory(person=mother, relative=child)
+    return child
+
+
+def partner_worker(team):
+    return UserFactory(partner=True, team=team, organisation=PartnerOrganisationFactory())
+
+
+def test_my_families_costs_the_same_for_one_family_or_twenty_one(client, team):
+    worker = UserFactory(team=team)
+    family_with_household(team, children=2, lead=worker, workers=[partner_worker(team)])
+    client.force_login(worker)
+    url = reverse("allocation:my-families")
+    small = queries_for(client, url)
+
+    for _ in range(20):
+        family_with_household(
+            team, children=3, lead=worker, workers=[partner_worker(team), partner_worker(team)]
+        )
+    big = queries_for(client, url)
+    assert_flat(small, big, "my-families")
+    assert "You are allocated to 21 families." in client.get(url).content.decode()
+
+
+def test_team_caseload_costs_the_same_for_a_small_or_a_large_team(client, team):
+    manager = UserFactory(role="team_manager", team=team)
+    family_with_household(team, children=1, lead=UserFactory(team=team))
+    client.force_login(manager)
+    url = reverse("allocation:team-caseload")
+    small = queries_for(client, url)
+
+    workers = [UserFactory(team=team) for _ in range(5)] + [partner_worker(team) for _ in range(3)]
+    for i in range(20):
+        family_with_household(team, children=2, lead=workers[i % 5], workers=[workers[5 + i % 3]])
+    for _ in range(5):
+        family_with_household(team, children=2)  # no lead: listed for allocation
+    big = queries_for(client, url)
+    assert_flat(small, big, "team-caseload")
+
+
+def test_team_caseload_costs_the_same_for_a_service_manager_in_a_bigger_council(client, team):
+    TeamFactory()  # two teams, so the team chooser is shown from the start
+    family_with_household(team, children=1, lead=UserFactory(team=team))
+    client.force_login(UserFactory(role="service_manager", team=None))
+    url = reverse("allocation:team-caseload")
+    small = queries_for(client, url, {"team": team.pk})
+
+    for _ in range(10):
+        other = TeamFactory()
+        family_with_household(other, children=2, lead=UserFactory(team=other))
+    for _ in range(10):
+        family_with_household(team, children=2, lead=UserFactory(team=team))
+    big = queries_for(client, url, {"team": team.pk})
+    assert_flat(small, big, "team-caseload")
+
+
+def test_family_page_costs_the_same_for_one_child_or_eleven(client, team):
+    worker = UserFactory(team=team)
+    family, mother = family_with_household(team, children=1, lead=worker, workers=[partner_worker(team)])
+    client.force_login(worker)
+    url = reverse("people:family-detail", args=[family.pk])
+    small = queries_for(client, url)
+
+    for _ in range(10):
+        add_child(family, mother)
+    father = FamilyMemberFactory(family=family, adult=True).person
+    AddressFactory(person=father)
+    FamilyMemberFactory(family=family, left_on=family.created_at.date())  # a former member
+    for _ in range(4):
+        AllocationFactory(family=family, worker=partner_worker(team), case_role=CaseRole.RECOVERY_WORKER)
+        AllocationFactory(family=family, ended=True)
+    big = queries_for(client, url)
+    assert_flat(small, big, "family-detail")
+
+
+def test_person_page_costs_the_same_however_many_relatives_addresses_and_families(client, team):
+    worker = UserFactory(team=team)
+    family, mother = family_with_household(team, children=0, lead=worker)
+    child = add_child(family, mother)
+    client.force_login(worker)
+    url = reverse("people:person-detail", args=[child.pk])
+    small = queries_for(client, url)
+
+    for _ in range(10):
+        RelationshipFactory(person=add_child(family, mother), relative=child, kind="sibling")
+    for _ in range(5):
+        AddressFactory(person=child, moved_out_on=child.date_of_birth)
+    second_family, _ = family_with_household(team, children=0, lead=worker)
+    FamilyMemberFactory(family=second_family, person=child)
+    big = queries_for(client, url)
+    assert_flat(small, big, "person-detail")
+
+
+def test_search_costs_the_same_for_one_result_or_forty(client, team):
+    worker = UserFactory(team=team)
+    family, mother = family_with_household(team, children=0, lead=worker)
+    FamilyMemberFactory(family=family, person=PersonFactory(last_name="Quennell"))
+    client.force_login(worker)
+    url = reverse("people:search")
+    small = queries_for(client, url, {"q": "Quennell"})
+
+    for _ in range(13):
+        family, _ = family_with_household(team, children=0, lead=worker)
+        for _ in range(3):
+            FamilyMemberFactory(family=family, person=PersonFactory(last_name="Quennell"))
+    big = queries_for(client, url, {"q": "Quennell"})
+    assert_flat(small, big, "search")
+    assert "40 results" in client.get(url, {"q": "Quennell"}).content.decode()
