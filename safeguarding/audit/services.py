@@ -28,6 +28,8 @@ def audit_record(
     detail: dict | None = None,
 ) -> AuditEvent:
     """Append one audit event. Call inside the same transaction as the write it describes."""
+    if action not in Action.values:
+        raise ValueError(f"Unknown audit action {action!r}")
     actor = actor if (actor is not None and getattr(actor, "is_authenticated", False)) else None
     event = AuditEvent(
         actor=actor,
