@@ -7,8 +7,10 @@ admin.site.site_title = "Family Safeguarding administration"
 urlpatterns = [
     path("accounts/", include("safeguarding.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("audit/", include("safeguarding.audit.urls")),
     path("", include("safeguarding.allocation.urls")),
     path("", include("safeguarding.people.urls")),
+    path("", include("safeguarding.access.urls")),
 ]
 
 handler404 = "safeguarding.core.views.not_found"

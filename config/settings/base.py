@@ -21,7 +21,8 @@ COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Demo Borough Council")
 SERVICE_NAME = "Family Safeguarding"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, signing in through our own sign-in page (lockout, two-step sign-in, audit).
+    "safeguarding.accounts.admin_apps.SafeguardingAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -29,24 +30,37 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "django_htmx",
+    # Two-step sign-in (TOTP). Before our apps, so accounts/admin.py can replace django-otp's device admin.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "safeguarding.core",
     "safeguarding.accounts",
     "safeguarding.audit",
     "safeguarding.people",
     "safeguarding.allocation",
+    "safeguarding.access",
     "safeguarding.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First, so every response carries the policy, error pages and static files included.
+    "safeguarding.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks whether the signed-in user has also given a one-time code (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Signs out after inactivity, and keeps what a signed-out user had typed (accounts/middleware.py).
+    # Before LoginRequiredMiddleware, which would otherwise answer that POST with a bare redirect.
+    "safeguarding.accounts.middleware.IdleSessionMiddleware",
+    # Until the second step is done, only the sign-in pages open.
+    "safeguarding.accounts.middleware.TwoFactorMiddleware",
     # Sign-in is the default: a new page cannot be published to the world by forgetting a decorator.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
 ]
@@ -66,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "safeguarding.core.context_processors.council",
                 "safeguarding.core.context_processors.navigation",
+                "safeguarding.accounts.context_processors.session_timeout",
             ],
         },
     },
@@ -119,6 +134,54 @@ STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# Our JavaScript reads the CSRF token from the page, never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
+
+# --- Identity (issue #3): two-step sign-in, lockout, inactivity ------------------------------------------
+# Staff must give a one-time code from an authenticator app after their password. Production requires it
+# (production.py); in the demo anyone may set it up from their Account page.
+REQUIRE_TWO_FACTOR = False
+# Shown in the authenticator app beside the code, so staff can tell this service's code from others'.
+OTP_TOTP_ISSUER = f"{COUNCIL_NAME} {SERVICE_NAME}"
+# The device admin shows no secret keys and no QR codes: whoever holds a key can make the user's codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Failed sign-ins (a wrong password or a wrong code) counted per username and per address in the database,
+# so every app process sees the same count. Reaching the limit within the window locks that username (or
+# address) for the lockout time. The per-address limit is higher: a council office signs in from one address.
+SIGN_IN_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "5"))
+SIGN_IN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_FAILURE_LIMIT", "20"))
+SIGN_IN_FAILURE_WINDOW_SECONDS = 15 * 60
+SIGN_IN_LOCKOUT_SECONDS = 15 * 60
+
+# Signed out after 30 minutes without a request, with the GOV.UK timeout warning 2 minutes before. The limit
+# slides: IdleSessionMiddleware stamps the session with the time of each request (writing at most once a
+# minute, rather than SESSION_SAVE_EVERY_REQUEST's write on every page) and signs out a session whose
+# stamp is older than this.
+SESSION_IDLE_TIMEOUT_SECONDS = 30 * 60
+SESSION_TIMEOUT_WARNING_SECONDS = 2 * 60
+# The session row outlives the idle limit so that, when a signed-out user submits a form, we still know
+# whose typing it was and can give it back to them after they sign in again. It slides with each write.
+SESSION_COOKIE_AGE = 12 * 60 * 60
+# A shared computer's next user does not inherit a session when the browser is closed.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# --- Web hardening -------------------------------------------------------------------------------------
+# No inline script or style anywhere (our JavaScript is in files; the CSP middleware sends this).
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# Error reports never carry what was typed into a form (names, dates of birth, case notes).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "safeguarding.core.reporting.NoPersonalDataExceptionReporterFilter"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -132,3 +195,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# The unusual-access report flags a worker who opens the records of more than AUDIT_BURST_FAMILIES
+# different families within AUDIT_BURST_MINUTES minutes (at most a day). Councils tune it to their teams.
+AUDIT_BURST_FAMILIES = int(os.environ.get("AUDIT_BURST_FAMILIES", "20"))
+AUDIT_BURST_MINUTES = int(os.environ.get("AUDIT_BURST_MINUTES", "10"))

@@ -15,3 +15,6 @@ DEMO_SEEDING_ALLOWED = True
 # The live test server serves static files from the finders itself; WhiteNoise is for production,
 # where `collectstatic` fills STATIC_ROOT.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
+
+# Tests that need two-step sign-in required switch it on with override_settings(REQUIRE_TWO_FACTOR=True).
+REQUIRE_TWO_FACTOR = False

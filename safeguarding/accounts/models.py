@@ -7,6 +7,7 @@ what a family page shows and of what access rules will use.
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from safeguarding.core.models import BaseModel
 
@@ -63,7 +64,12 @@ class User(AbstractUser):
         SYSTEM_ADMINISTRATOR = "system_administrator", "System administrator"
 
     # Roles whose people work directly with families and may be allocated to them.
-    CASEWORK_ROLES = (Role.SOCIAL_WORKER, Role.ADULT_PRACTITIONER, Role.FAMILY_SUPPORT_WORKER, Role.TEAM_MANAGER)
+    CASEWORK_ROLES = (
+        Role.SOCIAL_WORKER,
+        Role.ADULT_PRACTITIONER,
+        Role.FAMILY_SUPPORT_WORKER,
+        Role.TEAM_MANAGER,
+    )
 
     role = models.CharField(max_length=40, choices=Role.choices, default=Role.SOCIAL_WORKER)
     organisation = models.ForeignKey(
@@ -85,3 +91,50 @@ class User(AbstractUser):
     @property
     def is_partner_agency(self) -> bool:
         return self.organisation is not None and not self.organisation.is_council
+
+
+class SignInFailure(models.Model):
+    """One failed attempt to sign in: a wrong password, or a wrong one-time code after a right password.
+
+    Kept in the database, not in a process's memory, so that every app process behind the load balancer
+    counts the same attempts. The username is stored as typed, whether or not such an account exists:
+    locking only real accounts would tell an attacker which usernames are real.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    username = models.CharField(max_length=150)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    occurred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "occurred_at"], name="signin_failure_user_idx"),
+            models.Index(fields=["ip_address", "occurred_at"], name="signin_failure_address_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.username} from {self.ip_address} at {self.occurred_at:%Y-%m-%d %H:%M:%S}"
+
+
+class SignInLockout(models.Model):
+    """A username or an address that may not sign in until `locked_until`.
+
+    One row per username or address, updated when it is locked again. A system administrator can lift a
+    lockout early by deleting it in the admin.
+    """
+
+    class Scope(models.TextChoices):
+        USERNAME = "username", "Username"
+        ADDRESS = "address", "Address"
+
+    id = models.BigAutoField(primary_key=True)
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+    key = models.CharField(max_length=150)
+    locked_at = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="signin_lockout_unique_key")]
+
+    def __str__(self):
+        return f"{self.get_scope_display()} {self.key} locked until {self.locked_until:%Y-%m-%d %H:%M}"

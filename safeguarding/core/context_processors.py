@@ -10,7 +10,9 @@ def navigation(request):
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated):
         return {}
+    from safeguarding.access.policies import emergency_access_can_request
     from safeguarding.accounts.models import User
+    from safeguarding.audit.policies import audit_pages_can_use
     from safeguarding.people.policies import case_records_can_search, family_can_create
 
     Role = User.Role
@@ -18,4 +20,6 @@ def navigation(request):
         "nav_team_caseload": user.role in (Role.TEAM_MANAGER, Role.SERVICE_MANAGER),
         "nav_search": case_records_can_search(user),
         "nav_create_family": family_can_create(user),
+        "nav_audit": audit_pages_can_use(user),
+        "nav_emergency_access": emergency_access_can_request(user),
     }

@@ -37,7 +37,12 @@ class GovukDateWidget(forms.Widget):
             value = {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
         value = value if isinstance(value, dict) else {}
         context["widget"]["parts"] = [
-            {"part": part, "label": part.capitalize(), "value": value.get(part, ""), "width": 4 if part == "year" else 2}
+            {
+                "part": part,
+                "label": part.capitalize(),
+                "value": value.get(part, ""),
+                "width": 4 if part == "year" else 2,
+            }
             for part in self.parts
         ]
         return context
@@ -110,3 +115,18 @@ def add_service_errors(form: forms.BaseForm, error) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def form_data(request):
+    """The data to bind a page's form to: what was posted, or, on the first visit after signing in again,
+    what the user had typed when their session timed out (kept by accounts.middleware.IdleSessionMiddleware).
+
+    Views call this instead of `request.POST or None`. Restored data is only shown, never saved: the view
+    saves on POST alone, and the page carries a banner asking the user to check it and save again.
+    """
+    if request.method == "POST":
+        return request.POST or None
+    restored = getattr(request, "restored_form_data", None)
+    if restored is not None:
+        request.form_restored = True
+    return restored

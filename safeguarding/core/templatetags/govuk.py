@@ -47,7 +47,8 @@ def govuk_widget(bound_field, kind: str):
 
 @register.filter
 def error_anchor(bound_field) -> str:
-    """Where the error summary's link should move focus: the first box of a date, the first option of a choice."""
+    """Where the error summary's link should move focus: the first box of a date, the first option of a
+    choice."""
     kind = widget_kind(bound_field)
     if kind == "date":
         return f"{bound_field.auto_id}_day"

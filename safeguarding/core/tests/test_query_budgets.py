@@ -31,15 +31,19 @@ from safeguarding.core.tests.factories import (
 BUDGET = {
     "my-families": 7,
     "team-caseload": 11,
-    "family-detail": 11,
-    "person-detail": 11,
+    # Family and person pages also pay a fixed few queries to decide what sensitive records to disclose
+    # (the team manager to ask, the adults' sharing bases, their restricted detail): issue #3.
+    "family-detail": 15,
+    "person-detail": 17,
     "search": 7,
 }
 
 
-def queries_for(client, url: str, params: dict | None = None) -> tuple[int, list[str]]:
+def queries_for(
+    client, url: str, params: dict | None = None, *, method: str = "get"
+) -> tuple[int, list[str]]:
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, params or {})
+        response = getattr(client, method)(url, params or {})
     assert response.status_code == 200, response.status_code
     return len(captured), [q["sql"] for q in captured.captured_queries]
 
@@ -174,12 +178,12 @@ def test_search_costs_the_same_for_one_result_or_forty(client, team):
     FamilyMemberFactory(family=family, person=PersonFactory(last_name="Quennell"))
     client.force_login(worker)
     url = reverse("people:search")
-    small = queries_for(client, url, {"q": "Quennell"})
+    small = queries_for(client, url, {"q": "Quennell"}, method="post")
 
     for _ in range(13):
         family, _ = family_with_household(team, children=0, lead=worker)
         for _ in range(3):
             FamilyMemberFactory(family=family, person=PersonFactory(last_name="Quennell"))
-    big = queries_for(client, url, {"q": "Quennell"})
+    big = queries_for(client, url, {"q": "Quennell"}, method="post")
     assert_flat(small, big, "search")
-    assert "40 results" in client.get(url, {"q": "Quennell"}).content.decode()
+    assert "40 results" in client.post(url, {"q": "Quennell"}).content.decode()
