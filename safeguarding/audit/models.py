@@ -3,10 +3,14 @@
 Councils are audited for staff opening records they have no reason to open, so every view of a family
 or person page, every create, change and allocation, and every search is written here, in the same
 transaction as the write it describes.
+
+The log is tamper-evident: each event carries a hash chained to the one before (chain.py, ADR 0011), the
+application refuses to change or delete events, and on PostgreSQL the database refuses too.
 """
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -16,9 +20,19 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise AuditEventImmutable("Audit events cannot be deleted")
 
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if any(not obj.hash for obj in objs):
+            raise AuditEventUnchained("Write audit events through audit_record_many, which chains them")
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class AuditEventImmutable(Exception):
     pass
+
+
+class AuditEventUnchained(Exception):
+    """An event saved without its place in the hash chain would read as tampering to `audit_verify`."""
 
 
 class AuditEvent(models.Model):
@@ -42,8 +56,10 @@ class AuditEvent(models.Model):
         BREAK_GLASS = "break_glass", "Break-glass access"
         SUBJECT_ACCESS = "subject_access", "Subject access bundle"
 
+    # The id is the chain's order: `audit_record` issues it under the chain lock, before the hash is made.
     id = models.BigAutoField(primary_key=True)
-    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set by `audit_record` (not auto_now_add, which would overwrite it after the hash was computed).
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -58,6 +74,11 @@ class AuditEvent(models.Model):
     family_id = models.UUIDField(null=True, blank=True, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    # Tamper evidence (see chain.py): the previous event's hash, and sha256(previous_hash + this event's
+    # fields). Keeping the previous hash on the row tells "this event was changed" apart from "an event
+    # before it was removed".
+    previous_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -65,19 +86,25 @@ class AuditEvent(models.Model):
         # Django's internal base manager must refuse changes too, not only `objects`.
         base_manager_name = "objects"
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["actor", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["actor", "occurred_at"]),
+            # The unusual-access report reads one kind of event over a period (break-glass, refusals).
+            models.Index(fields=["action", "occurred_at"], name="audit_action_occurred_idx"),
+        ]
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.object_type}"
 
-    @property
-    def action_label(self) -> str:
-        return dict(self.Action.choices).get(self.action, self.action)
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AuditEventImmutable("Audit events cannot be changed")
+        if not self.hash:
+            raise AuditEventUnchained("Write audit events through audit_record, which chains them")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise AuditEventImmutable("Audit events cannot be deleted")
+
+    @property
+    def action_label(self) -> str:
+        return dict(self.Action.choices).get(self.action, self.action)

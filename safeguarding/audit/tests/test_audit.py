@@ -139,7 +139,7 @@ def test_refused_change_by_a_partner_agency_practitioner_is_recorded_as_denied(c
 def test_search_is_recorded_with_the_words_searched_for_and_how_many_were_found(client, world):
     client.force_login(world["worker"])
     mark = last_id()
-    client.get(reverse("people:search"), {"q": "Carter"}, REMOTE_ADDR=CLIENT_IP)
+    client.post(reverse("people:search"), {"q": "Carter"}, REMOTE_ADDR=CLIENT_IP)
     [event] = events_after(mark)
     assert (event.action, event.actor, event.ip_address) == (Action.SEARCH, world["worker"], CLIENT_IP)
     assert event.detail == {"query": "Carter", "results": 1}
