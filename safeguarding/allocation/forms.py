@@ -2,7 +2,7 @@ from django import forms
 
 from safeguarding.core.forms import GovukDateField, GovukForm
 
-from .models import CaseRole
+from .models import ADULT_PRACTITIONER_CASE_ROLES, CaseRole
 
 
 class WorkerChoiceField(forms.ModelChoiceField):
@@ -13,15 +13,50 @@ class WorkerChoiceField(forms.ModelChoiceField):
 
 class AllocationForm(GovukForm):
     worker = WorkerChoiceField(label="Worker", queryset=None, empty_label="Choose a worker")
-    case_role = forms.ChoiceField(label="Role on the case", choices=[("", "Choose a role")] + CaseRole.choices)
-    start_date = GovukDateField(label="Start date", required=False, allow_future=False, help_text="Leave blank for today")
+    case_role = forms.ChoiceField(
+        label="Role on the case", choices=[("", "Choose a role")] + CaseRole.choices
+    )
+    start_date = GovukDateField(
+        label="Start date", required=False, allow_future=False, help_text="Leave blank for today"
+    )
 
-    def __init__(self, *args, workers, **kwargs):
+    works_with = forms.ModelMultipleChoiceField(
+        label="Which adults will they work with?",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="For adult practitioners. They will see what is recorded about these adults' health, "
+        "drug and "
+        "alcohol use, domestic abuse and offending.",
+    )
+
+    def __init__(self, *args, workers, adults, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["worker"].queryset = workers
         self.fields["worker"].error_messages["invalid_choice"] = "Select a worker from the list"
+        self.fields["works_with"].queryset = adults
+        self.fields["works_with"].error_messages["invalid_choice"] = "Select adults from the family"
+
+    def clean(self):
+        cleaned = super().clean()
+        role, adults = cleaned.get("case_role"), cleaned.get("works_with")
+        if (
+            role in ADULT_PRACTITIONER_CASE_ROLES
+            and not adults
+            and self.fields["works_with"].queryset.exists()
+        ):
+            self.add_error("works_with", "Select the adults they will work with")
+        if role and role not in ADULT_PRACTITIONER_CASE_ROLES and adults:
+            self.add_error(
+                "works_with", "Only adult practitioners work with particular adults: clear these boxes"
+            )
+        return cleaned
 
 
 class EndAllocationForm(GovukForm):
-    end_date = GovukDateField(label="End date", required=False, allow_future=False, help_text="Leave blank for today")
-    reason = forms.CharField(label="Reason", max_length=200, required=False, help_text="For example, worker left the team")
+    end_date = GovukDateField(
+        label="End date", required=False, allow_future=False, help_text="Leave blank for today"
+    )
+    reason = forms.CharField(
+        label="Reason", max_length=200, required=False, help_text="For example, worker left the team"
+    )

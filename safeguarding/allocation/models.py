@@ -5,7 +5,6 @@ workbook chapter, so allocation is also what gives a worker access to the family
 allocations are kept: history shows who held the case when.
 """
 
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -28,6 +27,20 @@ class CaseRole(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# Case roles that work with the family's adults on their own problems (domestic abuse, drugs and alcohol,
+# mental health, offending): the Family Safeguarding "adult workers".
+ADULT_PRACTITIONER_CASE_ROLES = frozenset(
+    {
+        CaseRole.DA_VICTIM_PRACTITIONER,
+        CaseRole.DA_PERPETRATOR_PRACTITIONER,
+        CaseRole.RECOVERY_WORKER,
+        CaseRole.MENTAL_HEALTH_PRACTITIONER,
+        CaseRole.PSYCHOLOGIST,
+        CaseRole.PROBATION_OFFICER,
+    }
+)
+
+
 class AllocationQuerySet(models.QuerySet):
     def current(self):
         """Open allocations. Ending an allocation closes it at once (end dates are today or earlier)."""
@@ -45,6 +58,9 @@ class Allocation(BaseModel):
     allocated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # The adults an adult practitioner works with: they are "the adult's own practitioners", who always see
+    # the detail they record about that adult.
+    works_with = models.ManyToManyField("people.Person", blank=True, related_name="practitioner_allocations")
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -56,7 +72,9 @@ class Allocation(BaseModel):
         constraints = [
             # A worker holds a family once at a time; a second role goes in the same allocation's role.
             models.UniqueConstraint(
-                fields=["family", "worker"], condition=Q(end_date__isnull=True), name="one_open_allocation_per_worker"
+                fields=["family", "worker"],
+                condition=Q(end_date__isnull=True),
+                name="one_open_allocation_per_worker",
             ),
             # Only one lead social worker at a time: the statutory lead for the children's plans.
             models.UniqueConstraint(

@@ -16,8 +16,10 @@ from .models import Allocation, CaseRole
 
 
 def _current_members():
-    return FamilyMember.objects.filter(left_on__isnull=True).select_related("person").order_by(
-        "member_type", "person__date_of_birth"
+    return (
+        FamilyMember.objects.filter(left_on__isnull=True)
+        .select_related("person")
+        .order_by("member_type", "person__date_of_birth")
     )
 
 
@@ -38,7 +40,9 @@ def my_families(user) -> list[Family]:
     )
     result = list(families)
     for family in result:
-        family.children = [m for m in family.current_members if m.member_type == FamilyMember.MemberType.CHILD]
+        family.children = [
+            m for m in family.current_members if m.member_type == FamilyMember.MemberType.CHILD
+        ]
         family.adults = [m for m in family.current_members if m.member_type == FamilyMember.MemberType.ADULT]
         family.my_roles = [a for a in family.current_allocations if a.worker_id == user.pk]
         family.other_workers = [a for a in family.current_allocations if a.worker_id != user.pk]
@@ -65,7 +69,9 @@ def team_caseload(team: Team) -> dict:
         .order_by("last_name", "first_name")
     )
     children_in_family = (
-        FamilyMember.objects.filter(family_id=OuterRef("family_id"), left_on__isnull=True, member_type="child")
+        FamilyMember.objects.filter(
+            family_id=OuterRef("family_id"), left_on__isnull=True, member_type="child"
+        )
         .values("family_id")
         .annotate(n=Count("pk"))
         .values("n")
@@ -93,7 +99,9 @@ def team_caseload(team: Team) -> dict:
         .annotate(
             leads=Count(
                 "allocations",
-                filter=Q(allocations__end_date__isnull=True, allocations__case_role=CaseRole.LEAD_SOCIAL_WORKER),
+                filter=Q(
+                    allocations__end_date__isnull=True, allocations__case_role=CaseRole.LEAD_SOCIAL_WORKER
+                ),
             )
         )
         .filter(leads=0)

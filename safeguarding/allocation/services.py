@@ -15,13 +15,23 @@ from .models import Allocation, CaseRole
 
 @transaction.atomic
 def allocation_create(
-    *, actor, family, worker, case_role: str, start_date: datetime.date | None = None, request=None
+    *,
+    actor,
+    family,
+    worker,
+    case_role: str,
+    start_date: datetime.date | None = None,
+    works_with: list | None = None,
+    request=None,
 ) -> Allocation:
     start_date = start_date or timezone.localdate()
     open_allocations = Allocation.objects.select_for_update().filter(family=family, end_date__isnull=True)
     if open_allocations.filter(worker=worker).exists():
         raise ValidationError(
-            {"worker": f"{worker.display_name} is already allocated to this family. End that allocation first."}
+            {
+                "worker": f"{worker.display_name} is already allocated to this family. "
+                "End that allocation first."
+            }
         )
     if case_role == CaseRole.LEAD_SOCIAL_WORKER:
         if worker.role not in ("social_worker", "team_manager"):
@@ -35,13 +45,22 @@ def allocation_create(
     )
     allocation.full_clean(validate_constraints=False)
     allocation.save()
+    if works_with:
+        adult_ids = set(family.members.filter(member_type="adult").values_list("person_id", flat=True))
+        if any(person.pk not in adult_ids for person in works_with):
+            raise ValidationError({"works_with": "Select adults from this family"})
+        allocation.works_with.set(works_with)
     audit_record(
         actor=actor,
         action=Action.ALLOCATE,
         obj=allocation,
         family_id=family.pk,
         request=request,
-        detail={"worker": worker.get_username(), "case_role": case_role},
+        detail={
+            "worker": worker.get_username(),
+            "case_role": case_role,
+            "works_with": [str(p.pk) for p in works_with or []],
+        },
     )
     return allocation
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from safeguarding.core.forms import add_service_errors
+from safeguarding.access.policies import emergency_access_visible_to
+from safeguarding.core.forms import add_service_errors, form_data
+from safeguarding.people.models import Person
 from safeguarding.people.policies import access_family
 
 from . import selectors, services
@@ -23,7 +28,15 @@ def home(request):
 
 def my_families(request):
     families = selectors.my_families(request.user)
-    return render(request, "allocation/my_families.html", {"families": families})
+    # A team manager sees on their home page who has used emergency access to their team's families.
+    emergency = list(
+        emergency_access_visible_to(request.user)
+        .filter(started_at__gte=timezone.now() - datetime.timedelta(days=14))
+        .select_related("worker", "family")[:50]
+    )
+    return render(
+        request, "allocation/my_families.html", {"families": families, "emergency_access": emergency}
+    )
 
 
 def team_caseload(request):
@@ -50,7 +63,12 @@ def allocation_create(request, family_id):
     family = access_family(request.user, family_id, request=request, audit_view=False)
     if not allocation_can_manage(request.user, family):
         raise PermissionDenied
-    form = AllocationForm(request.POST or None, workers=allocatable_workers(request.user, family))
+    adults = Person.objects.filter(
+        memberships__family=family, memberships__member_type="adult", memberships__left_on__isnull=True
+    ).order_by("first_name")
+    form = AllocationForm(
+        form_data(request), workers=allocatable_workers(request.user, family), adults=adults
+    )
     if request.method == "POST" and form.is_valid():
         try:
             allocation = services.allocation_create(
@@ -59,13 +77,15 @@ def allocation_create(request, family_id):
                 worker=form.cleaned_data["worker"],
                 case_role=form.cleaned_data["case_role"],
                 start_date=form.cleaned_data["start_date"],
+                works_with=list(form.cleaned_data["works_with"] or []),
                 request=request,
             )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(
-                request, f"{allocation.worker.display_name} allocated as {allocation.get_case_role_display().lower()}"
+                request,
+                f"{allocation.worker.display_name} allocated as {allocation.get_case_role_display().lower()}",
             )
             return redirect("people:family-detail", family_id=family.pk)
     return render(request, "allocation/allocation_form.html", {"form": form, "family": family})
@@ -83,7 +103,7 @@ def allocation_end(request, family_id, allocation_id):
     )
     if allocation is None:
         raise Http404("No current allocation found")
-    form = EndAllocationForm(request.POST or None)
+    form = EndAllocationForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.allocation_end(

@@ -18,11 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from safeguarding.access.models import EmergencyAccess, SharingBasis
 from safeguarding.accounts.models import Organisation, Team, User
 from safeguarding.allocation.models import Allocation, CaseRole
+from safeguarding.audit.services import Action, audit_record
 from safeguarding.people.codes import Disability, Ethnicity
 from safeguarding.people.identifiers import UPN_LETTERS, nhs_number_check_digit, upn_check_letter
-from safeguarding.people.models import Address, Family, FamilyMember, Person, Relationship
+from safeguarding.people.models import Address, AdultDetail, Family, FamilyMember, Person, Relationship
 
 from . import personas as cast
 
@@ -51,11 +53,40 @@ ADULT_PRACTITIONERS = [
 ]
 SOCIAL_WORKERS_PER_TEAM = 5
 
+# What each adult practitioner first records about the adult they work with (synthetic, our own words).
+ADULT_DETAIL_TEXT = {
+    CaseRole.DA_VICTIM_PRACTITIONER: (
+        "domestic_abuse",
+        "Describes controlling behaviour by a former partner. Safety plan agreed; DASH checklist completed.",
+    ),
+    CaseRole.DA_PERPETRATOR_PRACTITIONER: (
+        "domestic_abuse",
+        "Accepts some responsibility for arguments at home. Agreed to start a behaviour change programme.",
+    ),
+    CaseRole.RECOVERY_WORKER: (
+        "substance_use",
+        "Drinking most evenings; wants to cut down. Started structured treatment; next review in four weeks.",
+    ),
+    CaseRole.MENTAL_HEALTH_PRACTITIONER: (
+        "mental_health",
+        "Low mood and poor sleep since the last baby. GP aware; referred for talking therapy.",
+    ),
+}
+
 # Ethnicity mix loosely shaped like England's child population (not a statistic we report).
 ETHNICITY_WEIGHTS = [
-    (Ethnicity.WBRI, 70), (Ethnicity.WOTH, 6), (Ethnicity.MWBC, 3), (Ethnicity.MOTH, 3), (Ethnicity.AIND, 3),
-    (Ethnicity.APKN, 4), (Ethnicity.ABAN, 2), (Ethnicity.BAFR, 4), (Ethnicity.BCRB, 1), (Ethnicity.OOTH, 2),
-    (Ethnicity.WROM, 1), (Ethnicity.NOBT, 1),
+    (Ethnicity.WBRI, 70),
+    (Ethnicity.WOTH, 6),
+    (Ethnicity.MWBC, 3),
+    (Ethnicity.MOTH, 3),
+    (Ethnicity.AIND, 3),
+    (Ethnicity.APKN, 4),
+    (Ethnicity.ABAN, 2),
+    (Ethnicity.BAFR, 4),
+    (Ethnicity.BCRB, 1),
+    (Ethnicity.OOTH, 2),
+    (Ethnicity.WROM, 1),
+    (Ethnicity.NOBT, 1),
 ]
 
 
@@ -82,6 +113,15 @@ class _Builder:
         self.relationships: list[Relationship] = []
         self.addresses: list[Address] = []
         self.allocations: list[Allocation] = []
+        self.works_with: list = []
+        self.adult_details: list[AdultDetail] = []
+        self.sharing_bases: list[SharingBasis] = []
+        self.people_with_sharing_basis: set[uuid.UUID] = (
+            set()
+        )  # a set: scanning the list made seeding quadratic
+        # An NHS number or UPN identifies one person: without these, about 700 of the large council's
+        # 35,000 people shared an NHS number with someone else (a birthday-paradox draw from 900,000).
+        self.issued_identifiers: set[str] = set()
 
     def uuid(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
@@ -90,12 +130,23 @@ class _Builder:
         while True:
             first_nine = "999" + f"{self.rng.randrange(10**6):06d}"
             check = nhs_number_check_digit(first_nine)
-            if check is not None:
-                return first_nine + str(check)
+            number = f"{first_nine}{check}"
+            if check is not None and number not in self.issued_identifiers:
+                self.issued_identifiers.add(number)
+                return number
 
     def upn(self) -> str:
-        rest = "999" + f"{self.rng.randrange(10**4):04d}" + f"{self.rng.randrange(10, 26):02d}" + f"{self.rng.randrange(1000):03d}"
-        return upn_check_letter(rest) + rest
+        while True:
+            rest = (
+                "999"
+                + f"{self.rng.randrange(10**4):04d}"
+                + f"{self.rng.randrange(10, 26):02d}"
+                + f"{self.rng.randrange(1000):03d}"
+            )
+            upn = upn_check_letter(rest) + rest
+            if upn not in self.issued_identifiers:
+                self.issued_identifiers.add(upn)
+                return upn
 
     def postcode(self) -> str:
         letters = "".join(self.rng.choice(UPN_LETTERS) for _ in range(2))
@@ -118,7 +169,9 @@ class _Builder:
             sex=sex,
             ethnicity=ethnicity or self.rng.choices(*zip(*ETHNICITY_WEIGHTS, strict=True))[0],
             disabilities=disabilities,
-            first_language="English" if self.rng.random() < 0.85 else self.rng.choice(["Polish", "Urdu", "Romanian", "Punjabi", "Arabic", "Somali"]),
+            first_language="English"
+            if self.rng.random() < 0.85
+            else self.rng.choice(["Polish", "Urdu", "Romanian", "Punjabi", "Arabic", "Somali"]),
             nhs_number=self.nhs_number() if born else "",
             upn=self.upn() if child and born and (self.today - born).days > 5 * 365 else "",
             council_id=f"C{self.serial:07d}" if child else f"A{self.serial:07d}",
@@ -146,15 +199,29 @@ def _organisations_and_staff(b: _Builder, scale: Scale) -> tuple[list[Team], dic
 
     def add_user(username, first, last, role, org, team, title):
         user = User(
-            username=username, first_name=first, last_name=last, role=role, organisation=orgs[org],
-            team=team, job_title=title, password=b.password, email=f"{username}@demo.invalid",
+            username=username,
+            first_name=first,
+            last_name=last,
+            role=role,
+            organisation=orgs[org],
+            team=team,
+            job_title=title,
+            password=b.password,
+            email=f"{username}@demo.invalid",
         )
         users.append(user)
         return user
 
     for p in cast.PERSONAS:
-        user = add_user(p.username, p.first_name, p.last_name, p.role, p.organisation,
-                        teams_by_name.get(p.team), p.job_title)
+        user = add_user(
+            p.username,
+            p.first_name,
+            p.last_name,
+            p.role,
+            p.organisation,
+            teams_by_name.get(p.team),
+            p.job_title,
+        )
         if p.role == "system_administrator":
             user.is_staff = True
             user.is_superuser = True
@@ -165,23 +232,50 @@ def _organisations_and_staff(b: _Builder, scale: Scale) -> tuple[list[Team], dic
         slot = staff[team.pk]
         manager = next((u for u in users if u.team == team and u.role == "team_manager"), None)
         slot["manager"] = manager or add_user(
-            f"tm.{team.name.split()[0].lower()}{teams.index(team)}", b.fake.first_name(), b.fake.last_name(),
-            "team_manager", cast.COUNCIL, team, "Team manager")
+            f"tm.{team.name.split()[0].lower()}{teams.index(team)}",
+            b.fake.first_name(),
+            b.fake.last_name(),
+            "team_manager",
+            cast.COUNCIL,
+            team,
+            "Team manager",
+        )
         slot["social_workers"] = [u for u in users if u.team == team and u.role == "social_worker"]
         while len(slot["social_workers"]) < SOCIAL_WORKERS_PER_TEAM:
             n = len(slot["social_workers"])
-            slot["social_workers"].append(add_user(
-                f"sw.{teams.index(team)}.{n}", b.fake.first_name(), b.fake.last_name(), "social_worker",
-                cast.COUNCIL, team, "Social worker"))
+            slot["social_workers"].append(
+                add_user(
+                    f"sw.{teams.index(team)}.{n}",
+                    b.fake.first_name(),
+                    b.fake.last_name(),
+                    "social_worker",
+                    cast.COUNCIL,
+                    team,
+                    "Social worker",
+                )
+            )
         for case_role, title, org in ADULT_PRACTITIONERS:
             existing = next((u for u in users if u.team == team and u.job_title == title), None)
             if existing is None and (team.name, "adult_practitioner", case_role) in persona_slots:
                 existing = None
             slot["adult"][case_role] = existing or add_user(
                 f"ap.{teams.index(team)}.{case_role.split('_')[0]}{case_role.split('_')[1][:4]}",
-                b.fake.first_name(), b.fake.last_name(), "adult_practitioner", org, team, title)
-        slot["fsw"] = add_user(f"fsw.{teams.index(team)}", b.fake.first_name(), b.fake.last_name(),
-                               "family_support_worker", cast.COUNCIL, team, "Family support worker")
+                b.fake.first_name(),
+                b.fake.last_name(),
+                "adult_practitioner",
+                org,
+                team,
+                title,
+            )
+        slot["fsw"] = add_user(
+            f"fsw.{teams.index(team)}",
+            b.fake.first_name(),
+            b.fake.last_name(),
+            "family_support_worker",
+            cast.COUNCIL,
+            team,
+            "Family support worker",
+        )
     User.objects.bulk_create(users, batch_size=BATCH)
     return teams, staff
 
@@ -195,32 +289,59 @@ def _household(b: _Builder, family: Family, team_staff: dict) -> None:
     moved_in = b.date_between(today - datetime.timedelta(days=365 * 8), today - datetime.timedelta(days=30))
 
     def member(person, member_type):
-        b.members.append(FamilyMember(id=b.uuid(), family=family, person=person, member_type=member_type,
-                                      joined_on=moved_in))
-        b.addresses.append(Address(id=b.uuid(), person=person, line_1=street, town="Demoborough",
-                                   postcode=postcode, moved_in_on=moved_in))
+        b.members.append(
+            FamilyMember(
+                id=b.uuid(), family=family, person=person, member_type=member_type, joined_on=moved_in
+            )
+        )
+        b.addresses.append(
+            Address(
+                id=b.uuid(),
+                person=person,
+                line_1=street,
+                town="Demoborough",
+                postcode=postcode,
+                moved_in_on=moved_in,
+            )
+        )
 
+    first_address = len(b.addresses)  # this household's addresses are appended from here
     mother_age = rng.randint(19, 44)
-    mother = b.person(first=fake.first_name_female(), last=surname, sex="F", ethnicity=ethnicity,
-                      born=today - datetime.timedelta(days=mother_age * 365 + rng.randrange(365)))
+    mother = b.person(
+        first=fake.first_name_female(),
+        last=surname,
+        sex="F",
+        ethnicity=ethnicity,
+        born=today - datetime.timedelta(days=mother_age * 365 + rng.randrange(365)),
+    )
     member(mother, "adult")
     adults = [mother]
     second_adult = None
     if rng.random() < 0.7:
         kind = rng.choices([Relationship.Kind.FATHER, Relationship.Kind.STEP_PARENT], [0.6, 0.4])[0]
-        second_adult = b.person(first=fake.first_name_male(), last=surname if kind == "father" else fake.last_name(),
-                                sex="M", born=today - datetime.timedelta(days=rng.randint(20, 50) * 365))
+        second_adult = b.person(
+            first=fake.first_name_male(),
+            last=surname if kind == "father" else fake.last_name(),
+            sex="M",
+            born=today - datetime.timedelta(days=rng.randint(20, 50) * 365),
+        )
         member(second_adult, "adult")
         adults.append(second_adult)
-        b.relationships.append(Relationship(id=b.uuid(), person=second_adult, relative=mother,
-                                            kind=Relationship.Kind.PARTNER))
+        b.relationships.append(
+            Relationship(id=b.uuid(), person=second_adult, relative=mother, kind=Relationship.Kind.PARTNER)
+        )
     grandparent = None
     if rng.random() < 0.12:
-        grandparent = b.person(first=fake.first_name_female(), last=surname, sex="F",
-                               born=today - datetime.timedelta(days=rng.randint(50, 72) * 365))
+        grandparent = b.person(
+            first=fake.first_name_female(),
+            last=surname,
+            sex="F",
+            born=today - datetime.timedelta(days=rng.randint(50, 72) * 365),
+        )
         member(grandparent, "adult")
-        b.relationships.append(Relationship(id=b.uuid(), person=grandparent, relative=mother,
-                                            kind=Relationship.Kind.MOTHER))
+        b.relationships.append(
+            Relationship(id=b.uuid(), person=grandparent, relative=mother, kind=Relationship.Kind.MOTHER)
+        )
     # About 2.5 children a family, so 8,000 families hold about 20,000 children.
     n_children = rng.choices([1, 2, 3, 4, 5], [0.2, 0.3, 0.28, 0.15, 0.07])[0]
     children = []
@@ -228,48 +349,166 @@ def _household(b: _Builder, family: Family, team_staff: dict) -> None:
         sex = rng.choice("MF")
         first = fake.first_name_male() if sex == "M" else fake.first_name_female()
         if i == n_children - 1 and rng.random() < 0.04:
-            child = b.person(first="Baby", last=surname, sex="U", child=True, ethnicity=ethnicity,
-                             expected=today + datetime.timedelta(days=rng.randint(14, 200)))
+            child = b.person(
+                first="Baby",
+                last=surname,
+                sex="U",
+                child=True,
+                ethnicity=ethnicity,
+                expected=today + datetime.timedelta(days=rng.randint(14, 200)),
+            )
         else:
             age_days = rng.randint(30, min(17 * 365, max(60, (mother_age - 16) * 365)))
-            child = b.person(first=first, last=surname, sex=sex, child=True, ethnicity=ethnicity,
-                             born=today - datetime.timedelta(days=age_days))
+            child = b.person(
+                first=first,
+                last=surname,
+                sex=sex,
+                child=True,
+                ethnicity=ethnicity,
+                born=today - datetime.timedelta(days=age_days),
+            )
         member(child, "child")
         children.append(child)
-        b.relationships.append(Relationship(id=b.uuid(), person=mother, relative=child, kind=Relationship.Kind.MOTHER))
+        b.relationships.append(
+            Relationship(id=b.uuid(), person=mother, relative=child, kind=Relationship.Kind.MOTHER)
+        )
         if second_adult is not None:
-            b.relationships.append(Relationship(id=b.uuid(), person=second_adult, relative=child,
-                                                kind=second_adult.last_name == surname and Relationship.Kind.FATHER
-                                                or Relationship.Kind.STEP_PARENT))
+            b.relationships.append(
+                Relationship(
+                    id=b.uuid(),
+                    person=second_adult,
+                    relative=child,
+                    kind=second_adult.last_name == surname
+                    and Relationship.Kind.FATHER
+                    or Relationship.Kind.STEP_PARENT,
+                )
+            )
         if grandparent is not None:
-            b.relationships.append(Relationship(id=b.uuid(), person=grandparent, relative=child,
-                                                kind=Relationship.Kind.GRANDPARENT))
+            b.relationships.append(
+                Relationship(
+                    id=b.uuid(), person=grandparent, relative=child, kind=Relationship.Kind.GRANDPARENT
+                )
+            )
     for older, younger in zip(children, children[1:], strict=False):
-        b.relationships.append(Relationship(id=b.uuid(), person=older, relative=younger, kind=Relationship.Kind.SIBLING))
+        b.relationships.append(
+            Relationship(id=b.uuid(), person=older, relative=younger, kind=Relationship.Kind.SIBLING)
+        )
 
     # Workers: a lead social worker, then adult practitioners for the adults' problems.
     start = b.date_between(today - datetime.timedelta(days=540), today - datetime.timedelta(days=7))
     lead = team_staff["social_workers"][rng.randrange(len(team_staff["social_workers"]))]
     if rng.random() < 0.95:
-        b.allocations.append(Allocation(id=b.uuid(), family=family, worker=lead, start_date=start,
-                                        case_role=CaseRole.LEAD_SOCIAL_WORKER, allocated_by=team_staff["manager"]))
-    needs = rng.sample(list(team_staff["adult"].keys()), k=rng.choices([0, 1, 2, 3], [0.15, 0.4, 0.3, 0.15])[0])
+        b.allocations.append(
+            Allocation(
+                id=b.uuid(),
+                family=family,
+                worker=lead,
+                start_date=start,
+                case_role=CaseRole.LEAD_SOCIAL_WORKER,
+                allocated_by=team_staff["manager"],
+            )
+        )
+    needs = rng.sample(
+        list(team_staff["adult"].keys()), k=rng.choices([0, 1, 2, 3], [0.15, 0.4, 0.3, 0.15])[0]
+    )
     for case_role in needs:
-        b.allocations.append(Allocation(id=b.uuid(), family=family, worker=team_staff["adult"][case_role],
-                                        case_role=case_role, start_date=start + datetime.timedelta(days=rng.randint(0, 30)),
-                                        allocated_by=team_staff["manager"]))
+        # Each adult practitioner works with the adult whose problem they address: the DA perpetrator
+        # practitioner with the mother's partner, the others with the mother or her partner.
+        if case_role == CaseRole.DA_PERPETRATOR_PRACTITIONER:
+            if second_adult is None:
+                continue
+            adult = second_adult
+        elif case_role == CaseRole.DA_VICTIM_PRACTITIONER:
+            adult = mother
+        else:
+            adult = rng.choice(adults)
+        worker = team_staff["adult"][case_role]
+        allocation = Allocation(
+            id=b.uuid(),
+            family=family,
+            worker=worker,
+            case_role=case_role,
+            start_date=start + datetime.timedelta(days=rng.randint(0, 30)),
+            allocated_by=team_staff["manager"],
+        )
+        b.allocations.append(allocation)
+        b.works_with.append(Allocation.works_with.through(allocation_id=allocation.id, person_id=adult.id))
+        topic, summary = ADULT_DETAIL_TEXT[case_role]
+        b.adult_details.append(
+            AdultDetail(
+                id=b.uuid(),
+                person=adult,
+                topic=topic,
+                summary=summary,
+                recorded_by=worker,
+                recorded_on=allocation.start_date,
+            )
+        )
+        if rng.random() < 0.6 and adult.id not in b.people_with_sharing_basis:
+            b.people_with_sharing_basis.add(adult.id)
+            b.sharing_bases.append(
+                SharingBasis(
+                    id=b.uuid(),
+                    person=adult,
+                    recorded_by=worker,
+                    recorded_on=allocation.start_date,
+                    basis=rng.choice([SharingBasis.Basis.CONSENT, SharingBasis.Basis.SAFEGUARDING]),
+                    explanation="Discussed with them at the first home visit",
+                )
+            )
+    if rng.random() < 0.03:
+        # The mother and children moved to a refuge: their address is protected (sealed).
+        for address in b.addresses[first_address:]:
+            address.is_protected = True
     if rng.random() < 0.25:
-        b.allocations.append(Allocation(id=b.uuid(), family=family, worker=team_staff["fsw"],
-                                        case_role=CaseRole.FAMILY_SUPPORT_WORKER, start_date=start,
-                                        allocated_by=team_staff["manager"]))
+        b.allocations.append(
+            Allocation(
+                id=b.uuid(),
+                family=family,
+                worker=team_staff["fsw"],
+                case_role=CaseRole.FAMILY_SUPPORT_WORKER,
+                start_date=start,
+                allocated_by=team_staff["manager"],
+            )
+        )
     # Some history: a previous social worker who handed over.
     if rng.random() < 0.3:
         previous = team_staff["social_workers"][rng.randrange(len(team_staff["social_workers"]))]
         if previous is not lead:
-            b.allocations.append(Allocation(
-                id=b.uuid(), family=family, worker=previous, case_role=CaseRole.SOCIAL_WORKER,
-                start_date=start - datetime.timedelta(days=rng.randint(60, 400)), end_date=start,
-                end_reason="Case transferred to a new social worker", allocated_by=team_staff["manager"]))
+            b.allocations.append(
+                Allocation(
+                    id=b.uuid(),
+                    family=family,
+                    worker=previous,
+                    case_role=CaseRole.SOCIAL_WORKER,
+                    start_date=start - datetime.timedelta(days=rng.randint(60, 400)),
+                    end_date=start,
+                    end_reason="Case transferred to a new social worker",
+                    allocated_by=team_staff["manager"],
+                )
+            )
+
+
+def _demo_emergency_access(b: _Builder, families: list[Family]) -> None:
+    """Ben (South) used emergency access to a North family two nights ago, so the North team manager's
+    home page and the audit report have something to show."""
+    ben = User.objects.get(username="ben")
+    family = next(f for f in families if f.team.name == cast.NORTH_TEAM)
+    started = timezone.now() - datetime.timedelta(days=2)
+    grant = EmergencyAccess.objects.create(
+        worker=ben,
+        family=family,
+        started_at=started,
+        expires_at=started + datetime.timedelta(hours=4),
+        reason="Out-of-hours call from the police about the children; checking the current plan and contacts",
+    )
+    audit_record(
+        actor=ben,
+        action=Action.BREAK_GLASS,
+        obj=grant,
+        family_id=family.pk,
+        detail={"reason": grant.reason, "expires_at": grant.expires_at.isoformat(), "demo": True},
+    )
 
 
 @transaction.atomic
@@ -283,7 +522,9 @@ def build_council(*, scale: str = "demo", seed: int = 2026, today: datetime.date
     for team in teams:
         for _ in range(size.families_per_team):
             surname = b.fake.last_name()
-            family = Family(id=b.uuid(), name=f"{surname} family", team=team, reference=f"FAM-{len(families) + 1:06d}")
+            family = Family(
+                id=b.uuid(), name=f"{surname} family", team=team, reference=f"FAM-{len(families) + 1:06d}"
+            )
             surnames.add(surname)
             families.append(family)
             _household(b, family, staff[team.pk])
@@ -293,6 +534,10 @@ def build_council(*, scale: str = "demo", seed: int = 2026, today: datetime.date
     Relationship.objects.bulk_create(b.relationships, batch_size=BATCH)
     Address.objects.bulk_create(b.addresses, batch_size=BATCH)
     Allocation.objects.bulk_create(b.allocations, batch_size=BATCH)
+    Allocation.works_with.through.objects.bulk_create(b.works_with, batch_size=BATCH)
+    AdultDetail.objects.bulk_create(b.adult_details, batch_size=BATCH)
+    SharingBasis.objects.bulk_create(b.sharing_bases, batch_size=BATCH)
+    _demo_emergency_access(b, families)
     return {
         "teams": len(teams),
         "workers": User.objects.filter(role__in=User.CASEWORK_ROLES).count(),

@@ -12,7 +12,7 @@ from safeguarding.core.forms import GovukDateField, GovukForm
 
 from .codes import Disability, Ethnicity, Sex
 from .identifiers import nhs_number_is_valid, normalise_nhs_number, normalise_upn, upn_is_valid
-from .models import FamilyMember, Relationship
+from .models import AdultDetail, FamilyMember, Relationship
 
 
 class FamilyForm(GovukForm):
@@ -24,7 +24,10 @@ class FamilyForm(GovukForm):
         super().__init__(*args, **kwargs)
         if teams is not None:
             self.fields["team"] = forms.ModelChoiceField(
-                label="Team", queryset=teams, empty_label="Choose a team", error_messages={"required": "Select a team"}
+                label="Team",
+                queryset=teams,
+                empty_label="Choose a team",
+                error_messages={"required": "Select a team"},
             )
 
 
@@ -48,7 +51,9 @@ class PersonForm(GovukForm):
     )
     first_language = forms.CharField(label="First language", max_length=60, required=False)
     nhs_number = forms.CharField(label="NHS number", max_length=20, required=False, help_text="10 digits")
-    upn = forms.CharField(label="Unique pupil number (UPN)", max_length=20, required=False, help_text="13 characters")
+    upn = forms.CharField(
+        label="Unique pupil number (UPN)", max_length=20, required=False, help_text="13 characters"
+    )
     council_id = forms.CharField(label="Council child ID", max_length=20, required=False)
     date_of_death = GovukDateField(label="Date of death", required=False, allow_future=False)
 
@@ -57,14 +62,17 @@ class PersonForm(GovukForm):
         if value and not (len(value) == 10 and value.isascii() and value.isdigit()):
             raise forms.ValidationError("NHS number must be 10 digits")
         if value and not nhs_number_is_valid(value):
-            raise forms.ValidationError("NHS number is not valid: check the digits (the last one is a check digit)")
+            raise forms.ValidationError(
+                "NHS number is not valid: check the digits (the last one is a check digit)"
+            )
         return value
 
     def clean_upn(self):
         value = normalise_upn(self.cleaned_data["upn"])
         if value and not upn_is_valid(value):
             raise forms.ValidationError(
-                "Unique pupil number must be a check letter followed by 12 characters, with a correct check letter"
+                "Unique pupil number must be a check letter followed by 12 characters, "
+                "with a correct check letter"
             )
         return value
 
@@ -87,13 +95,16 @@ class PersonForm(GovukForm):
         born, expected = cleaned.get("date_of_birth"), cleaned.get("expected_date_of_birth")
         died = cleaned.get("date_of_death")
         if born and expected:
-            self.add_error("expected_date_of_birth", "Enter a date of birth or an expected date of birth, not both")
+            self.add_error(
+                "expected_date_of_birth", "Enter a date of birth or an expected date of birth, not both"
+            )
         if expected and self.chosen_member_type() == FamilyMember.MemberType.ADULT:
             self.add_error("expected_date_of_birth", "Only an unborn child has an expected date of birth")
         if expected and expected < timezone.localdate() - datetime.timedelta(days=300):
             self.add_error(
                 "expected_date_of_birth",
-                "Expected date of birth is too far in the past: if the child has been born, enter their date of birth",
+                "Expected date of birth is too far in the past: "
+                "if the child has been born, enter their date of birth",
             )
         if died and born and died < born:
             self.add_error("date_of_death", "Date of death must be on or after the date of birth")
@@ -122,13 +133,17 @@ class NewPersonForm(PersonForm):
             and "date_of_birth" not in self.errors
             and "expected_date_of_birth" not in self.errors
         ):
-            self.add_error("date_of_birth", "Enter the child's date of birth, or an expected date of birth if unborn")
+            self.add_error(
+                "date_of_birth", "Enter the child's date of birth, or an expected date of birth if unborn"
+            )
         return cleaned
 
 
 class RelationshipForm(GovukForm):
     person = forms.ChoiceField(label="Who")
-    kind = forms.ChoiceField(label="Is the", choices=[("", "Choose a relationship")] + Relationship.Kind.choices)
+    kind = forms.ChoiceField(
+        label="Is the", choices=[("", "Choose a relationship")] + Relationship.Kind.choices
+    )
     relative = forms.ChoiceField(label="Of")
     description = forms.CharField(label="Describe the relationship", max_length=100, required=False)
 
@@ -154,6 +169,11 @@ class AddressForm(GovukForm):
     town = forms.CharField(label="Town or city", max_length=80)
     postcode = forms.CharField(label="Postcode", max_length=10)
     moved_in_on = GovukDateField(label="Date moved in", required=False, allow_future=False)
+    is_protected = forms.BooleanField(
+        label="This is a protected address",
+        required=False,
+        help_text="For example a refuge or an adoptive placement. Only managers will see it.",
+    )
 
     def clean_postcode(self):
         value = re.sub(r"\s+", " ", self.cleaned_data["postcode"].strip().upper())
@@ -167,4 +187,16 @@ class SearchForm(GovukForm):
         label="Search for a person",
         max_length=200,
         help_text="Name, date of birth (for example 27/03/2019), NHS number or council child ID",
+    )
+
+
+class AdultDetailForm(GovukForm):
+    topic = forms.ChoiceField(
+        label="What is it about?", choices=AdultDetail.Topic.choices, widget=forms.RadioSelect
+    )
+    summary = forms.CharField(
+        label="Summary",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Record what is significant for the children's safety, not every contact",
     )

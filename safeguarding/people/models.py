@@ -19,7 +19,8 @@ from .codes import Disability, Ethnicity, Sex
 
 class Family(BaseModel):
     name = models.CharField(
-        max_length=120, help_text="How the team refers to the family, usually the main surname, e.g. Carter family"
+        max_length=120,
+        help_text="How the team refers to the family, usually the main surname, e.g. Carter family",
     )
     # The council's own family reference, shown on letters and used to find a family quickly.
     reference = models.CharField(max_length=20, unique=True)
@@ -181,6 +182,10 @@ class Address(BaseModel):
     postcode = models.CharField(max_length=10)
     moved_in_on = models.DateField(null=True, blank=True)
     moved_out_on = models.DateField(null=True, blank=True)
+    # A protected address (a refuge, an adoptive placement) is sealed: managers only.
+    is_protected = models.BooleanField(
+        "Protected address", default=False, help_text="For example a refuge: only managers will see it"
+    )
 
     class Meta:
         ordering = ["-moved_in_on"]
@@ -192,3 +197,35 @@ class Address(BaseModel):
     @property
     def is_current(self) -> bool:
         return self.moved_out_on is None
+
+    @property
+    def sensitivity(self) -> str:
+        return "sealed" if self.is_protected else "ordinary"
+
+
+class AdultDetail(BaseModel):
+    """Something an adult practitioner records about an adult's health, substance use, domestic abuse or
+    offending: special-category data, so it is restricted to the adult's own practitioners and, with a
+    recorded basis for sharing, the lead social worker and managers (see safeguarding/access/policies.py)."""
+
+    class Topic(models.TextChoices):
+        MENTAL_HEALTH = "mental_health", "Mental health"
+        SUBSTANCE_USE = "substance_use", "Drug or alcohol use"
+        DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+        OFFENDING = "offending", "Offending and probation"
+        PHYSICAL_HEALTH = "physical_health", "Physical health"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="adult_details")
+    topic = models.CharField(max_length=30, choices=Topic.choices)
+    summary = models.TextField(max_length=4000)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_on = models.DateField(default=timezone.localdate)
+
+    # Every record type declares its sensitivity class; the access policy does the rest.
+    sensitivity = "adult_special"
+
+    class Meta:
+        ordering = ["-recorded_on", "-created_at"]
+
+    def __str__(self):
+        return f"{self.get_topic_display()} – {self.person}"

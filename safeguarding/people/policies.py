@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from safeguarding.access.policies import emergency_access_can_request, emergency_family_ids
 from safeguarding.accounts.models import User
 from safeguarding.allocation.models import Allocation
 from safeguarding.audit.services import Action, audit_record
@@ -40,17 +41,21 @@ def _is_active_staff(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def families_visible_to(user) -> QuerySet[Family]:
+def families_visible_to(user, *, include_emergency: bool = True) -> QuerySet[Family]:
+    """Families the user may see. Emergency (break-glass) access counts unless `include_emergency` is
+    false: it lets a council worker read a family, never change it."""
     if not _is_active_staff(user):
         return Family.objects.none()
-    allocated = Allocation.objects.current().filter(worker_id=user.pk).values("family_id")
     if user.role == Role.SERVICE_MANAGER:
         return Family.objects.all()
+    allowed = Q(pk__in=Allocation.objects.current().filter(worker_id=user.pk).values("family_id"))
     if user.role in (Role.TEAM_MANAGER, Role.BUSINESS_SUPPORT) and user.team_id:
-        return Family.objects.filter(Q(team_id=user.team_id) | Q(pk__in=allocated))
-    if user.role in User.CASEWORK_ROLES:
-        return Family.objects.filter(pk__in=allocated)
-    return Family.objects.none()
+        allowed |= Q(team_id=user.team_id)
+    elif user.role not in User.CASEWORK_ROLES:
+        return Family.objects.none()
+    if include_emergency and emergency_access_can_request(user):
+        allowed |= Q(pk__in=emergency_family_ids(user))
+    return Family.objects.filter(allowed)
 
 
 # Roles that never open case records (issue #2): they get dashboards, the admin or the audit log instead.
@@ -77,30 +82,35 @@ def family_can_edit(user, family: Family) -> bool:
         _is_active_staff(user)
         and user.role in IDENTITY_EDITING_ROLES
         and not user.is_partner_agency
-        and family_can_view(user, family)
+        and families_visible_to(user, include_emergency=False).filter(pk=family.pk).exists()
     )
 
 
-def memberships_visible_to(user) -> QuerySet[FamilyMember]:
+def memberships_visible_to(user, *, include_emergency: bool = True) -> QuerySet[FamilyMember]:
     """Current and past memberships of the families the user may see: which of a person's families to show."""
     # EXISTS, so that a query that already names the people (person_id IN ...) is answered from the
     # person_id index, then each row checked against the policy; an IN (visible families) list led SQLite
     # to walk every visible family's members first (8,000 families for a service manager).
-    return FamilyMember.objects.filter(Exists(families_visible_to(user).filter(pk=OuterRef("family_id"))))
+    return FamilyMember.objects.filter(
+        Exists(
+            families_visible_to(user, include_emergency=include_emergency).filter(pk=OuterRef("family_id"))
+        )
+    )
 
 
-def people_visible_to(user) -> QuerySet[Person]:
+def people_visible_to(user, *, include_emergency: bool = True) -> QuerySet[Person]:
     """Everyone who is or was a member of a family the user may see."""
     # EXISTS rather than pk IN (members of visible families): the database checks only the people the
     # rest of the query selects (one, for an NHS number), through the person_id index. With IN, SQLite
     # built the whole list of visible people first (35,000 for a service manager) on every search.
-    return Person.objects.filter(Exists(memberships_visible_to(user).filter(person_id=OuterRef("pk"))))
+    memberships = memberships_visible_to(user, include_emergency=include_emergency)
+    return Person.objects.filter(Exists(memberships.filter(person_id=OuterRef("pk"))))
 
 
 def person_can_edit(user, person: Person) -> bool:
     if not _is_active_staff(user) or user.role not in IDENTITY_EDITING_ROLES or user.is_partner_agency:
         return False
-    return people_visible_to(user).filter(pk=person.pk).exists()
+    return people_visible_to(user, include_emergency=False).filter(pk=person.pk).exists()
 
 
 def access_family(user, family_id, *, request=None, audit_view: bool = True) -> Family:
@@ -135,3 +145,19 @@ def access_person(user, person_id, *, request=None, audit_view: bool = True) -> 
             detail={"families": family_ids},
         )
     return person
+
+
+def access_family_adult(user, family_id, person_id, *, request=None):
+    """An adult in a family the user may see (for pages about one adult's sensitive information): the same
+    404 for a missing family, a forbidden one, or a person who is not an adult in it."""
+    family = access_family(user, family_id, request=request, audit_view=False)
+    member = (
+        FamilyMember.objects.filter(
+            family=family, person_id=person_id, member_type=FamilyMember.MemberType.ADULT
+        )
+        .select_related("person")
+        .first()
+    )
+    if member is None:
+        raise Http404("No adult found")
+    return family, member.person

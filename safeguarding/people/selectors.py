@@ -7,16 +7,23 @@ import re
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from safeguarding.access.models import EmergencyAccess
+from safeguarding.access.policies import FamilyDisclosure
 from safeguarding.allocation.models import Allocation
 
 from .identifiers import normalise_nhs_number
-from .models import Address, Family, FamilyMember, Person, Relationship
+from .models import Address, AdultDetail, Family, FamilyMember, Person, Relationship
 from .policies import memberships_visible_to, people_visible_to
 
 SEARCH_RESULT_LIMIT = 50
 
 
-def family_detail(family: Family) -> dict:
+def _disclose_addresses(disclosure: FamilyDisclosure, addresses) -> None:
+    for address in addresses:
+        address.disclosure = disclosure.for_record(address.sensitivity)
+
+
+def family_detail(user, family: Family) -> dict:
     """Everything the family page shows, in a fixed number of queries whatever the family's size."""
     members = list(
         FamilyMember.objects.filter(family=family)
@@ -38,40 +45,84 @@ def family_detail(family: Family) -> dict:
         label = rel.get_kind_display() + (f" ({rel.description})" if rel.description else "") + " of"
         by_person.setdefault(rel.person_id, []).append((label, rel.relative))
         by_person.setdefault(rel.relative_id, []).append((rel.inverse_label, rel.person))
-    for member in members:
-        member.relationship_list = by_person.get(member.person_id, [])
     allocations = list(
         Allocation.objects.filter(family=family)
         .select_related("worker__organisation", "worker__team")
+        .prefetch_related("works_with")
         .order_by("end_date", "start_date")
     )
     current = [a for a in allocations if a.end_date is None]
+    disclosure = FamilyDisclosure(
+        user,
+        family,
+        current_allocations=current,
+        adult_ids=[m.person_id for m in members if m.member_type == FamilyMember.MemberType.ADULT],
+    )
+    for member in members:
+        member.relationship_list = by_person.get(member.person_id, [])
+        _disclose_addresses(disclosure, member.person.addresses.all())
     return {
-        "children": [m for m in members if m.member_type == FamilyMember.MemberType.CHILD and m.left_on is None],
-        "adults": [m for m in members if m.member_type == FamilyMember.MemberType.ADULT and m.left_on is None],
+        "children": [
+            m for m in members if m.member_type == FamilyMember.MemberType.CHILD and m.left_on is None
+        ],
+        "adults": [
+            m for m in members if m.member_type == FamilyMember.MemberType.ADULT and m.left_on is None
+        ],
         "former_members": [m for m in members if m.left_on is not None],
         "current_allocations": current,
         "past_allocations": [a for a in allocations if a.end_date is not None],
+        "disclosure": disclosure,
+        "emergency_access": _emergency_grant(user, family) if disclosure.emergency_only else None,
     }
+
+
+def _emergency_grant(user, family):
+    return (
+        EmergencyAccess.objects.active()
+        .filter(worker_id=user.pk, family=family)
+        .order_by("-expires_at")
+        .first()
+    )
 
 
 def person_detail(user, person: Person) -> dict:
     """A person's families and relationships, limited to what the user may see: a relative in a family the
     user does not work with stays invisible, even by name."""
-    memberships = list(
-        memberships_visible_to(user).filter(person=person).select_related("family")
-    )
+    memberships = list(memberships_visible_to(user).filter(person=person).select_related("family"))
     visible_people = people_visible_to(user).values("pk")
     relationships = list(
         Relationship.objects.filter(
             Q(person=person, relative__in=visible_people) | Q(relative=person, person__in=visible_people)
         ).select_related("person", "relative")
     )
-    return {
-        "memberships": memberships,
-        "relationships": relationships,
-        "addresses": list(person.addresses.order_by("moved_out_on", "-moved_in_on")),
-    }
+    addresses = list(person.addresses.order_by("moved_out_on", "-moved_in_on"))
+    context = {"memberships": memberships, "relationships": relationships, "addresses": addresses}
+    # Sensitive records are judged in the context of a family the user works with (the person's current one).
+    family = next(
+        (m.family for m in memberships if m.left_on is None), memberships[0].family if memberships else None
+    )
+    if family is None:
+        return context
+    disclosure = FamilyDisclosure(user, family)
+    _disclose_addresses(disclosure, addresses)
+    context.update(disclosure=disclosure, context_family=family)
+    is_adult = any(m.member_type == FamilyMember.MemberType.ADULT for m in memberships)
+    if is_adult:
+        details = list(person.adult_details.select_related("recorded_by"))
+        context["adult_details_shown"] = [
+            d for d in details if disclosure.for_record(d.sensitivity, about_person_id=person.pk).visible
+        ]
+        hidden = len(details) - len(context["adult_details_shown"])
+        context["adult_details_hidden"] = hidden
+        context["adult_details_disclosure"] = disclosure.for_record(
+            AdultDetail.sensitivity, about_person_id=person.pk
+        )
+        context["sharing_bases"] = list(person.sharing_bases.select_related("recorded_by", "withdrawn_by"))
+        context["can_record_adult_detail"] = disclosure.can_record_adult_detail(person.pk)
+        context["can_record_sharing_basis"] = disclosure.can_record_sharing_basis(person.pk)
+        context["own_practitioners"] = disclosure.practitioners.get(person.pk, [])
+    context["is_adult"] = is_adult
+    return context
 
 
 def possible_duplicates(
@@ -85,7 +136,9 @@ def possible_duplicates(
     if not (first_name and last_name and date_of_birth):
         return Person.objects.none()
     matches = Person.objects.filter(
-        first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip(), date_of_birth=date_of_birth
+        first_name__iexact=first_name.strip(),
+        last_name__iexact=last_name.strip(),
+        date_of_birth=date_of_birth,
     )
     if exclude_pk:
         matches = matches.exclude(pk=exclude_pk)

@@ -15,7 +15,7 @@ from safeguarding.allocation.services import allocation_create
 from safeguarding.audit.services import Action, audit_record
 
 from .identifiers import normalise_nhs_number, normalise_upn
-from .models import Address, Family, FamilyMember, Person, Relationship
+from .models import Address, AdultDetail, Family, FamilyMember, Person, Relationship
 
 # Person fields a form may set; anything else is ignored rather than trusted.
 PERSON_FIELDS = (
@@ -96,7 +96,13 @@ def _clean_person_values(values: dict) -> dict:
 
 @transaction.atomic
 def person_create(
-    *, actor, family: Family, member_type: str, values: dict, joined_on: datetime.date | None = None, request=None
+    *,
+    actor,
+    family: Family,
+    member_type: str,
+    values: dict,
+    joined_on: datetime.date | None = None,
+    request=None,
 ) -> Person:
     """Create a person as a member of a family (a person is always recorded in the context of a family)."""
     person = Person(created_by=actor, **_clean_person_values(values))
@@ -187,3 +193,23 @@ def address_create(*, actor, family: Family, person: Person, values: dict, reque
     address.save()
     audit_record(actor=actor, action=Action.CREATE, obj=address, family_id=family.pk, request=request)
     return address
+
+
+@transaction.atomic
+def adult_detail_record(
+    *, actor, family: Family, person: Person, topic: str, summary: str, request=None
+) -> AdultDetail:
+    """An adult practitioner records detail about an adult's health, substance use, domestic abuse or
+    offending. Restricted by its sensitivity class (safeguarding/access/policies.py)."""
+    detail = AdultDetail(person=person, topic=topic, summary=summary.strip(), recorded_by=actor)
+    detail.full_clean()
+    detail.save()
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=detail,
+        family_id=family.pk,
+        request=request,
+        detail={"person": str(person.pk), "topic": topic},
+    )
+    return detail

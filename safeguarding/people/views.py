@@ -8,16 +8,27 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from safeguarding.access.policies import FamilyDisclosure
 from safeguarding.accounts.models import Team, User
 from safeguarding.allocation.policies import allocation_can_manage
+from safeguarding.audit.policies import family_access_log_can_view, person_access_log_can_view
 from safeguarding.audit.services import Action, audit_record
-from safeguarding.core.forms import add_service_errors
+from safeguarding.core.forms import add_service_errors, form_data
 
 from . import selectors, services
-from .forms import AddressForm, FamilyForm, NewPersonForm, PersonForm, RelationshipForm, SearchForm
+from .forms import (
+    AddressForm,
+    AdultDetailForm,
+    FamilyForm,
+    NewPersonForm,
+    PersonForm,
+    RelationshipForm,
+    SearchForm,
+)
 from .models import FamilyMember
 from .policies import (
     access_family,
+    access_family_adult,
     access_person,
     case_records_can_search,
     family_can_create,
@@ -31,7 +42,7 @@ def family_create(request):
     if not family_can_create(request.user):
         raise PermissionDenied
     teams = Team.objects.all() if request.user.role == User.Role.SERVICE_MANAGER else None
-    form = FamilyForm(request.POST or None, teams=teams)
+    form = FamilyForm(form_data(request), teams=teams)
     if request.method == "POST" and form.is_valid():
         family = services.family_create(
             actor=request.user,
@@ -50,7 +61,8 @@ def family_detail(request, family_id):
         "family": family,
         "can_edit": family_can_edit(request.user, family),
         "can_allocate": allocation_can_manage(request.user, family),
-        **selectors.family_detail(family),
+        "can_view_access_log": family_access_log_can_view(request.user, family),
+        **selectors.family_detail(request.user, family),
     }
     return render(request, "people/family_detail.html", context)
 
@@ -60,12 +72,16 @@ def family_edit(request, family_id):
     family = access_family(request.user, family_id, request=request)
     if not family_can_edit(request.user, family):
         raise PermissionDenied
-    form = FamilyForm(request.POST or None, initial={"name": family.name})
+    form = FamilyForm(form_data(request), initial={"name": family.name})
     if request.method == "POST" and form.is_valid():
-        services.family_update(actor=request.user, family=family, name=form.cleaned_data["name"], request=request)
+        services.family_update(
+            actor=request.user, family=family, name=form.cleaned_data["name"], request=request
+        )
         messages.success(request, "Family details saved")
         return redirect("people:family-detail", family_id=family.pk)
-    return render(request, "people/family_form.html", {"form": form, "family": family, "title": "Change family name"})
+    return render(
+        request, "people/family_form.html", {"form": form, "family": family, "title": "Change family name"}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -73,12 +89,15 @@ def person_create(request, family_id):
     family = access_family(request.user, family_id, request=request)
     if not family_can_edit(request.user, family):
         raise PermissionDenied
-    form = NewPersonForm(request.POST or None, initial={"last_name": family.name.removesuffix(" family")})
+    form = NewPersonForm(form_data(request), initial={"last_name": family.name.removesuffix(" family")})
     duplicates = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         duplicates = selectors.duplicate_warning(
-            request.user, first_name=data["first_name"], last_name=data["last_name"], date_of_birth=data["date_of_birth"]
+            request.user,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            date_of_birth=data["date_of_birth"],
         )
         if duplicates and request.POST.get("confirm_not_duplicate") != "yes":
             # Warn before saving: two records for one child split their history.
@@ -87,11 +106,18 @@ def person_create(request, family_id):
                 action=Action.SEARCH,
                 family_id=family.pk,
                 request=request,
-                detail={"duplicate_check": True, "matches": len(duplicates["visible"]) + duplicates["hidden_count"]},
+                detail={
+                    "duplicate_check": True,
+                    "matches": len(duplicates["visible"]) + duplicates["hidden_count"],
+                },
             )
         else:
             person = services.person_create(
-                actor=request.user, family=family, member_type=data["member_type"], values=data, request=request
+                actor=request.user,
+                family=family,
+                member_type=data["member_type"],
+                values=data,
+                request=request,
             )
             messages.success(request, f"{person.full_name} added to the family")
             return redirect("people:family-detail", family_id=family.pk)
@@ -104,9 +130,35 @@ def person_create(request, family_id):
 
 def person_detail(request, person_id):
     person = access_person(request.user, person_id, request=request)
-    context = {"person": person, "can_edit": person_can_edit(request.user, person)}
+    context = {
+        "person": person,
+        "can_edit": person_can_edit(request.user, person),
+        "can_view_access_log": person_access_log_can_view(request.user, person),
+    }
     context.update(selectors.person_detail(request.user, person))
     return render(request, "people/person_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def adult_detail_create(request, family_id, person_id):
+    family, person = access_family_adult(request.user, family_id, person_id, request=request)
+    if not FamilyDisclosure(request.user, family).can_record_adult_detail(person.pk):
+        raise PermissionDenied
+    form = AdultDetailForm(form_data(request))
+    if request.method == "POST" and form.is_valid():
+        services.adult_detail_record(
+            actor=request.user,
+            family=family,
+            person=person,
+            topic=form.cleaned_data["topic"],
+            summary=form.cleaned_data["summary"],
+            request=request,
+        )
+        messages.success(request, "Recorded. It is restricted to those allowed to see it.")
+        return redirect("people:person-detail", person_id=person.pk)
+    return render(
+        request, "people/adult_detail_form.html", {"form": form, "family": family, "person": person}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -116,7 +168,9 @@ def person_edit(request, person_id):
         raise PermissionDenied
     membership = person.memberships.order_by("left_on").first()
     initial = {name: getattr(person, name) for name in services.PERSON_FIELDS}
-    form = PersonForm(request.POST or None, initial=initial, member_type=membership.member_type if membership else None)
+    form = PersonForm(
+        form_data(request), initial=initial, member_type=membership.member_type if membership else None
+    )
     duplicates = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -141,7 +195,12 @@ def person_edit(request, person_id):
     return render(
         request,
         "people/person_form.html",
-        {"form": form, "person": person, "duplicates": duplicates, "title": f"Change {person.full_name}'s details"},
+        {
+            "form": form,
+            "person": person,
+            "duplicates": duplicates,
+            "title": f"Change {person.full_name}'s details",
+        },
     )
 
 
@@ -151,7 +210,7 @@ def relationship_create(request, family_id):
     if not family_can_edit(request.user, family):
         raise PermissionDenied
     members = list(FamilyMember.objects.filter(family=family, left_on__isnull=True).select_related("person"))
-    form = RelationshipForm(request.POST or None, members=members)
+    form = RelationshipForm(form_data(request), members=members)
     if request.method == "POST" and form.is_valid():
         by_id = {str(m.person_id): m.person for m in members}
         try:
@@ -177,24 +236,32 @@ def address_create(request, family_id, person_id):
     family = access_family(request.user, family_id, request=request, audit_view=False)
     if not family_can_edit(request.user, family):
         raise PermissionDenied
-    membership = FamilyMember.objects.filter(family=family, person_id=person_id).select_related("person").first()
+    membership = (
+        FamilyMember.objects.filter(family=family, person_id=person_id).select_related("person").first()
+    )
     if membership is None:
         raise Http404("No person found")
     person = membership.person
-    form = AddressForm(request.POST or None)
+    form = AddressForm(form_data(request))
     if request.method == "POST" and form.is_valid():
-        services.address_create(actor=request.user, family=family, person=person, values=form.cleaned_data, request=request)
+        services.address_create(
+            actor=request.user, family=family, person=person, values=form.cleaned_data, request=request
+        )
         messages.success(request, f"New address recorded for {person.full_name}")
         return redirect("people:family-detail", family_id=family.pk)
     return render(request, "people/address_form.html", {"form": form, "family": family, "person": person})
 
 
+@require_http_methods(["GET", "POST"])
 def search(request):
+    # Searched by POST, not GET ?q=: a name or date of birth in a URL ends up in browser history, proxy and
+    # server logs and Referer headers, none of which the audit log controls.
     if not case_records_can_search(request.user):
         raise PermissionDenied
-    form = SearchForm(request.GET or None)
+    form = SearchForm(form_data(request))
     results, more = [], False
-    if form.is_bound and form.is_valid():
+    searched = request.method == "POST"
+    if searched and form.is_valid():
         results, more = selectors.search_people(request.user, form.cleaned_data["q"])
         audit_record(
             actor=request.user,
@@ -202,4 +269,6 @@ def search(request):
             request=request,
             detail={"query": form.cleaned_data["q"], "results": len(results)},
         )
-    return render(request, "people/search.html", {"form": form, "results": results, "more": more})
+    return render(
+        request, "people/search.html", {"form": form, "results": results, "more": more, "searched": searched}
+    )

@@ -134,6 +134,7 @@ def test_team_manager_sets_up_a_family_that_its_workers_find_and_another_team_ca
     maria.get_by_role("link", name="Allocate a worker").click()
     select_option_starting(maria, "Worker", "Dan Whitfield")
     maria.get_by_label("Role on the case").select_option(label="Domestic abuse victim practitioner")
+    maria.get_by_label(f"Dana {SURNAME}").check()
     maria.get_by_role("button", name="Allocate").click()
     expect(maria.get_by_text("Dan Whitfield allocated as domestic abuse victim practitioner")).to_be_visible()
 

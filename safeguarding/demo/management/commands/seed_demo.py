@@ -28,5 +28,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Demo sign-ins (password for all: {cast.DEMO_PASSWORD}):")
         for p in cast.PERSONAS:
-            self.stdout.write(f"  {p.username:<6} {p.first_name} {p.last_name}, {p.job_title}"
-                              f"{', ' + p.team if p.team else ''} ({p.organisation}) – {p.about}")
+            self.stdout.write(
+                f"  {p.username:<6} {p.first_name} {p.last_name}, {p.job_title}"
+                f"{', ' + p.team if p.team else ''} ({p.organisation}) – {p.about}"
+            )

@@ -1,0 +1,91 @@
+"""Emergency (break-glass) access, and recording the basis for sharing an adult's information."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from safeguarding.core.forms import add_service_errors, form_data
+from safeguarding.people.models import Family
+from safeguarding.people.policies import access_family_adult
+
+from . import services
+from .forms import EmergencyAccessForm, SharingBasisForm
+from .models import SharingBasis
+from .policies import FamilyDisclosure, emergency_access_can_request
+from .services import emergency_access_hours
+
+
+@require_http_methods(["GET", "POST"])
+def emergency_access(request):
+    if not emergency_access_can_request(request.user):
+        raise PermissionDenied
+    form = EmergencyAccessForm(form_data(request))
+    if request.method == "POST" and form.is_valid():
+        family = Family.objects.filter(reference=form.cleaned_data["reference"]).first()
+        if family is None:
+            form.add_error("reference", "No family has that reference. Check it and try again.")
+        else:
+            try:
+                grant = services.emergency_access_start(
+                    actor=request.user, family=family, reason=form.cleaned_data["reason"], request=request
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"You have emergency access to {family.name} until {grant.expires_at:%H:%M}. "
+                    "Their team manager has been told.",
+                )
+                return redirect("people:family-detail", family_id=family.pk)
+    return render(request, "access/emergency_access.html", {"form": form, "hours": emergency_access_hours()})
+
+
+def _adult_in_family(request, family_id, person_id):
+    family, person = access_family_adult(request.user, family_id, person_id, request=request)
+    return family, person, FamilyDisclosure(request.user, family)
+
+
+@require_http_methods(["GET", "POST"])
+def sharing_basis_create(request, family_id, person_id):
+    family, person, disclosure = _adult_in_family(request, family_id, person_id)
+    if not disclosure.can_record_sharing_basis(person.pk):
+        raise PermissionDenied
+    form = SharingBasisForm(form_data(request))
+    if request.method == "POST" and form.is_valid():
+        services.sharing_basis_record(
+            actor=request.user,
+            family=family,
+            person=person,
+            basis=form.cleaned_data["basis"],
+            explanation=form.cleaned_data["explanation"],
+            request=request,
+        )
+        messages.success(request, f"Basis for sharing {person.full_name}'s information recorded")
+        return redirect("people:person-detail", person_id=person.pk)
+    return render(
+        request, "access/sharing_basis_form.html", {"form": form, "family": family, "person": person}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def sharing_basis_withdraw(request, family_id, person_id, basis_id):
+    family, person, disclosure = _adult_in_family(request, family_id, person_id)
+    if not disclosure.can_record_sharing_basis(person.pk):
+        raise PermissionDenied
+    basis = SharingBasis.objects.filter(pk=basis_id, person=person, withdrawn_on__isnull=True).first()
+    if basis is None:
+        raise Http404("No current basis found")
+    if request.method == "POST":
+        services.sharing_basis_withdraw(
+            actor=request.user, family=family, sharing_basis=basis, request=request
+        )
+        messages.success(request, f"Basis withdrawn. {person.full_name}'s detail is restricted again.")
+        return redirect("people:person-detail", person_id=person.pk)
+    return render(
+        request, "access/sharing_basis_withdraw.html", {"family": family, "person": person, "basis": basis}
+    )
