@@ -79,6 +79,7 @@ class Council:
     asha: User
     maria: User
     owen: User
+    ben: User
     family: Family
     child: object
     adult: object
@@ -123,6 +124,7 @@ def council(db) -> Council:
         asha=asha,
         maria=User.objects.get(username="maria"),
         owen=User.objects.get(username="owen"),
+        ben=User.objects.get(username="ben"),
         family=family,
         child=next(m.person for m in members if m.member_type == "child"),
         adult=next(m.person for m in members if m.member_type == "adult"),
@@ -249,6 +251,34 @@ FORMS = {
         lambda c: reverse("allocation:allocation-end", args=[c.family.pk, c.fresh_allocation().pk]),
         lambda c: {"reason": "Worker left the team"},
         ("reason", "end_date_year"),
+    ),
+    "emergency access": FormUnderTest(
+        "ben",
+        lambda c: reverse("access:emergency-access"),
+        lambda c: {"reference": c.family.reference, "reason": "Police called the duty line tonight"},
+        ("reference", "reason"),
+    ),
+    "sharing basis": FormUnderTest(
+        "maria",
+        lambda c: reverse("access:sharing-basis-create", args=[c.family.pk, c.adult.pk]),
+        lambda c: {"basis": "consent", "explanation": "Agreed at the home visit"},
+        ("basis", "explanation"),
+    ),
+    "adult detail": FormUnderTest(
+        "maria",
+        lambda c: reverse("people:adult-detail-create", args=[c.family.pk, c.adult.pk]),
+        lambda c: {"topic": "mental_health", "summary": "Synthetic note"},
+        ("topic", "summary"),
+    ),
+    "allocation of an adult practitioner": FormUnderTest(
+        "maria",
+        lambda c: reverse("allocation:allocation-create", args=[c.family.pk]),
+        lambda c: {
+            "worker": str(c.free_worker().pk),
+            "case_role": CaseRole.RECOVERY_WORKER,
+            "works_with": str(c.adult.pk),
+        },
+        ("works_with",),
     ),
 }
 FORM_FIELDS = [(form, field) for form, spec in FORMS.items() for field in spec.fields]
@@ -492,3 +522,23 @@ def test_any_date_parts_in_the_person_form_are_saved_or_refused(client, council,
     }
     response = client.post(reverse("people:person-create", args=[council.family.pk]), data)
     assert assert_handled(client, response, repr(data)) in ("saved", "refused")
+
+
+@given(reference=st.text(max_size=40), reason=st.text(max_size=1200))
+@HYPOTHESIS
+def test_any_text_in_the_emergency_access_form_is_handled(client, council, reference, reason):
+    client.force_login(council.ben)
+    response = client.post(reverse("access:emergency-access"), {"reference": reference, "reason": reason})
+    assert_handled(client, response, "emergency access")
+
+
+@given(topic=st.text(max_size=40), summary=st.text(max_size=4200), basis=st.text(max_size=40))
+@HYPOTHESIS
+def test_any_text_in_the_adult_detail_and_sharing_basis_forms_is_handled(
+    client, council, topic, summary, basis
+):
+    client.force_login(council.maria)
+    url = reverse("people:adult-detail-create", args=[council.family.pk, council.adult.pk])
+    assert_handled(client, client.post(url, {"topic": topic, "summary": summary}), "adult detail")
+    url = reverse("access:sharing-basis-create", args=[council.family.pk, council.adult.pk])
+    assert_handled(client, client.post(url, {"basis": basis, "explanation": summary}), "sharing basis")
