@@ -14,17 +14,45 @@ from safeguarding.people.policies import families_visible_to
 
 from .models import Allocation, CaseRole
 
+# My families loads only the columns the page shows. Every object a page loads stays until CPython's
+# cyclic garbage collector frees it (Django's template Context refers to itself, so a rendered page's
+# context is never freed by reference counting), and the full collections that garbage sets off were the
+# slowest few per cent of My families requests at a caseload of 40 families (docs/benchmarks.md).
+# Timestamps, creator and allocator keys and the worker's employer, which the page never shows, made a
+# third more of it. A template that shows another column must add it here, or each row costs a query
+# (test_query_budgets catches that).
+_MEMBER_COLUMNS = (
+    "family",
+    "person",
+    "member_type",
+    "person__first_name",
+    "person__last_name",
+    "person__date_of_birth",
+    "person__expected_date_of_birth",
+)
+_ALLOCATION_COLUMNS = (
+    "family",
+    "worker",
+    "case_role",
+    "worker__username",
+    "worker__first_name",
+    "worker__last_name",
+)
+
 
 def _current_members():
     return (
         FamilyMember.objects.filter(left_on__isnull=True)
         .select_related("person")
+        .only(*_MEMBER_COLUMNS)
         .order_by("member_type", "person__date_of_birth")
     )
 
 
 def _current_allocations():
-    return Allocation.objects.current().select_related("worker__organisation").order_by("case_role")
+    return (
+        Allocation.objects.current().select_related("worker").only(*_ALLOCATION_COLUMNS).order_by("case_role")
+    )
 
 
 def my_families(user) -> list[Family]:
@@ -36,6 +64,7 @@ def my_families(user) -> list[Family]:
             Prefetch("members", queryset=_current_members(), to_attr="current_members"),
             Prefetch("allocations", queryset=_current_allocations(), to_attr="current_allocations"),
         )
+        .only("name", "reference")
         .order_by("name")
     )
     result = list(families)
