@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("safeguarding.allocation.urls")),
     path("", include("safeguarding.people.urls")),
     path("", include("safeguarding.access.urls")),
+    path("", include("safeguarding.journey.urls")),
 ]
 
 handler404 = "safeguarding.core.views.not_found"

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "safeguarding.people",
     "safeguarding.allocation",
     "safeguarding.access",
+    "safeguarding.journey",
     "safeguarding.demo",
 ]
 
@@ -200,3 +201,15 @@ LOGGING = {
 # different families within AUDIT_BURST_MINUTES minutes (at most a day). Councils tune it to their teams.
 AUDIT_BURST_FAMILIES = int(os.environ.get("AUDIT_BURST_FAMILIES", "20"))
 AUDIT_BURST_MINUTES = int(os.environ.get("AUDIT_BURST_MINUTES", "10"))
+
+# The child's statutory journey (safeguarding/journey). Statutory clocks are fixed in journey/clocks.py;
+# visiting frequencies for children on child protection and child in need plans have no national rule,
+# so each council sets its local standard here (domain.md section 3). After changing one, run
+# `manage.py deadlines_refresh` so that existing children's due dates follow the new standard.
+CP_VISIT_WORKING_DAYS = int(os.environ.get("CP_VISIT_WORKING_DAYS", "10"))
+CIN_VISIT_WORKING_DAYS = int(os.environ.get("CIN_VISIT_WORKING_DAYS", "20"))
+# My tasks shows as "due soon" what falls due within this many working days.
+DUE_SOON_WORKING_DAYS = int(os.environ.get("DUE_SOON_WORKING_DAYS", "5"))
+# England and Wales bank holidays: bundled in journey/data and updated with `manage.py bank_holidays_update`;
+# set this to use another copy of GOV.UK's file without a code change. Never fetched at run time.
+BANK_HOLIDAYS_FILE = os.environ.get("BANK_HOLIDAYS_FILE") or None

@@ -40,6 +40,8 @@ class AuditEvent(models.Model):
         VIEW = "view", "Viewed"
         CREATE = "create", "Created"
         CHANGE = "change", "Changed"
+        # A statutory fact recorded earlier was corrected, with a reason (journey.Correction).
+        CORRECT = "correct", "Corrected"
         ALLOCATE = "allocate", "Allocated"
         END_ALLOCATION = "end_allocation", "Ended allocation"
         SEARCH = "search", "Searched"

@@ -1,0 +1,319 @@
+"""The steps a worker records on a child's statutory journey, in the order they usually happen.
+
+A step either creates a record (a referral, a visit, a review conference) or completes an open one (the
+conference date on a section 47 enquiry, the end of a plan, the closure of the episode). Each names the
+fields the worker gives; the record it attaches to is found from the child's open records, so a worker
+never picks "which episode" by hand and a step cannot attach to a closed record.
+
+Views, forms, services and the browser tests all work from this one list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models
+
+from . import models as journey
+
+def _open(model, end_field: str, **extra) -> Callable:
+    def find(child):
+        return model.objects.filter(child=child, **{f"{end_field}__isnull": True}, **extra).order_by("-pk").first()
+
+    return find
+
+
+def _open_episode(child):
+    return journey.EpisodeOfNeed.objects.filter(child=child, closure_date__isnull=True).first()
+
+
+def _open_cp_plan(child):
+    return journey.ChildProtectionPlan.objects.filter(child=child, end_date__isnull=True).first()
+
+
+def _unauthorised_assessment(child):
+    return (
+        journey.Assessment.objects.filter(child=child, episode__closure_date__isnull=True, authorised_on__isnull=True)
+        .order_by("-start_date")
+        .first()
+    )
+
+
+def _open_section47(child):
+    return (
+        journey.Section47Enquiry.objects.filter(
+            child=child, episode__closure_date__isnull=True, icpc_date__isnull=True, icpc_not_required=False
+        )
+        .order_by("-start_date")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    # The page heading and button: "Record a referral".
+    title: str
+    # The group on the child's journey page.
+    section: str
+    model: type[models.Model]
+    # Fields the worker gives, in form order.
+    fields: tuple[str, ...]
+    # Fields that must be given for this step even though the model allows them to be empty
+    # (ending a plan needs its end date).
+    required: tuple[str, ...] = ()
+    # "create": a new record, attached to `parent_field` = find(child) if `parent_field` is set.
+    # "complete": fills in `fields` on the open record find(child).
+    mode: str = "create"
+    find: Callable | None = None
+    parent_field: str | None = None
+    # Said when find(child) finds nothing: what to record first.
+    needs: str = ""
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        "referral",
+        "Record a referral",
+        "Referral and assessment",
+        journey.EpisodeOfNeed,
+        ("contact_date", "referral_date", "referral_source", "primary_need", "no_further_action"),
+    ),
+    Step(
+        "assessment",
+        "Start an assessment",
+        "Referral and assessment",
+        journey.Assessment,
+        ("start_date",),
+        find=_open_episode,
+        parent_field="episode",
+        needs="Record a referral first: an assessment belongs to an open referral",
+    ),
+    Step(
+        "assessment-authorisation",
+        "Record the assessment's authorisation",
+        "Referral and assessment",
+        journey.Assessment,
+        ("authorised_on", "factors"),
+        required=("authorised_on",),
+        mode="complete",
+        find=_unauthorised_assessment,
+        needs="There is no assessment waiting for authorisation",
+    ),
+    Step(
+        "strategy-discussion",
+        "Record a strategy discussion and section 47 enquiry",
+        "Child protection",
+        journey.Section47Enquiry,
+        ("strategy_discussion_date", "start_date"),
+        find=_open_episode,
+        parent_field="episode",
+        needs="Record a referral first: a section 47 enquiry belongs to an open referral",
+    ),
+    Step(
+        "initial-conference",
+        "Record the initial child protection conference",
+        "Child protection",
+        journey.Section47Enquiry,
+        ("icpc_date", "icpc_not_required"),
+        mode="complete",
+        find=_open_section47,
+        needs="There is no section 47 enquiry waiting for a conference",
+    ),
+    Step(
+        "cp-plan",
+        "Start a child protection plan",
+        "Child protection",
+        journey.ChildProtectionPlan,
+        ("start_date", "initial_category"),
+        find=_open_episode,
+        parent_field="episode",
+        needs="Record a referral first: a child protection plan belongs to an open referral",
+    ),
+    Step(
+        "review-conference",
+        "Record a review conference",
+        "Child protection",
+        journey.ReviewConference,
+        ("date",),
+        find=_open_cp_plan,
+        parent_field="plan",
+        needs="There is no open child protection plan",
+    ),
+    Step(
+        "core-group",
+        "Record a core group meeting",
+        "Child protection",
+        journey.CoreGroupMeeting,
+        ("date",),
+        find=_open_cp_plan,
+        parent_field="plan",
+        needs="There is no open child protection plan",
+    ),
+    Step(
+        "cp-plan-category",
+        "Change the category of abuse",
+        "Child protection",
+        journey.ChildProtectionPlan,
+        ("latest_category",),
+        required=("latest_category",),
+        mode="complete",
+        find=_open_cp_plan,
+        needs="There is no open child protection plan",
+    ),
+    Step(
+        "cp-plan-end",
+        "End the child protection plan",
+        "Child protection",
+        journey.ChildProtectionPlan,
+        ("end_date", "end_reason"),
+        required=("end_date", "end_reason"),
+        mode="complete",
+        find=_open_cp_plan,
+        needs="There is no open child protection plan",
+    ),
+    Step(
+        "cin-plan",
+        "Start a child in need plan",
+        "Child in need",
+        journey.ChildInNeedPlan,
+        ("start_date",),
+        find=_open_episode,
+        parent_field="episode",
+        needs="Record a referral first: a child in need plan belongs to an open referral",
+    ),
+    Step(
+        "cin-plan-end",
+        "End the child in need plan",
+        "Child in need",
+        journey.ChildInNeedPlan,
+        ("end_date",),
+        required=("end_date",),
+        mode="complete",
+        find=_open(journey.ChildInNeedPlan, "end_date"),
+        needs="There is no open child in need plan",
+    ),
+    Step(
+        "visit",
+        "Record a visit",
+        "Visits",
+        journey.Visit,
+        ("date", "child_seen", "seen_alone"),
+    ),
+    Step(
+        "pre-proceedings",
+        "Start pre-proceedings",
+        "Pre-proceedings and court",
+        journey.PreProceedings,
+        ("legal_planning_meeting_date", "letter_before_proceedings_date", "fgdm_offered_date", "fgdm_held_date"),
+    ),
+    Step(
+        "pre-proceedings-meeting",
+        "Record a pre-proceedings meeting",
+        "Pre-proceedings and court",
+        journey.PreProceedingsMeeting,
+        ("kind", "date"),
+        find=_open(journey.PreProceedings, "decision_date"),
+        parent_field="pre_proceedings",
+        needs="Start pre-proceedings first",
+    ),
+    Step(
+        "pre-proceedings-decision",
+        "Record the pre-proceedings decision",
+        "Pre-proceedings and court",
+        journey.PreProceedings,
+        ("letter_before_proceedings_date", "fgdm_offered_date", "fgdm_held_date", "decision_date", "outcome"),
+        required=("decision_date", "outcome"),
+        mode="complete",
+        find=_open(journey.PreProceedings, "decision_date"),
+        needs="There are no open pre-proceedings",
+    ),
+    Step(
+        "care-proceedings",
+        "Record an application for care proceedings",
+        "Pre-proceedings and court",
+        journey.CareProceedings,
+        ("application_date", "court", "case_number"),
+    ),
+    Step(
+        "hearing",
+        "Record a court hearing",
+        "Pre-proceedings and court",
+        journey.CourtHearing,
+        ("kind", "date"),
+        find=_open(journey.CareProceedings, "final_order_date"),
+        parent_field="proceedings",
+        needs="There are no open care proceedings",
+    ),
+    Step(
+        "final-order",
+        "Record the final order",
+        "Pre-proceedings and court",
+        journey.CareProceedings,
+        ("final_order_date", "final_order"),
+        required=("final_order_date", "final_order"),
+        mode="complete",
+        find=_open(journey.CareProceedings, "final_order_date"),
+        needs="There are no open care proceedings",
+    ),
+    Step(
+        "looked-after",
+        "Record a looked-after episode",
+        "Looked after",
+        journey.LookedAfterEpisode,
+        (
+            "start_date",
+            "reason_new_episode",
+            "legal_status",
+            "category_of_need",
+            "placement_type",
+            "placement_provider",
+            "placement_postcode",
+        ),
+    ),
+    Step(
+        "looked-after-end",
+        "Record that the child stopped being looked after",
+        "Looked after",
+        journey.LookedAfterEpisode,
+        ("end_date", "reason_ceased"),
+        required=("end_date", "reason_ceased"),
+        mode="complete",
+        find=_open(journey.LookedAfterEpisode, "end_date"),
+        needs="The child is not looked after",
+    ),
+    Step(
+        "looked-after-review",
+        "Record a looked-after review",
+        "Looked after",
+        journey.LookedAfterReview,
+        ("date", "participation"),
+    ),
+    Step(
+        "missing",
+        "Record a missing episode",
+        "Looked after",
+        journey.MissingEpisode,
+        ("kind", "start_date", "end_date"),
+    ),
+    Step(
+        "closure",
+        "Close the referral",
+        "Referral and assessment",
+        journey.EpisodeOfNeed,
+        ("closure_date", "closure_reason"),
+        required=("closure_date", "closure_reason"),
+        mode="complete",
+        find=_open_episode,
+        needs="There is no open referral to close",
+    ),
+)
+
+STEPS_BY_SLUG: dict[str, Step] = {step.slug: step for step in STEPS}
+
+# The fields a correction may change on each kind of record: everything a worker gave for it.
+CORRECTABLE_FIELDS: dict[type[models.Model], tuple[str, ...]] = {}
+for _step in STEPS:
+    _known = CORRECTABLE_FIELDS.setdefault(_step.model, ())
+    CORRECTABLE_FIELDS[_step.model] = _known + tuple(f for f in _step.fields if f not in _known)
