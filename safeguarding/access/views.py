@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from safeguarding.audit.services import Action, audit_record
 from safeguarding.core.forms import add_service_errors, form_data
 from safeguarding.people.models import Family
 from safeguarding.people.policies import access_family_adult
@@ -27,6 +28,14 @@ def emergency_access(request):
     if request.method == "POST" and form.is_valid():
         family = Family.objects.filter(reference=form.cleaned_data["reference"]).first()
         if family is None:
+            # Audited as a refusal: guessing references to find a family is what the unusual access
+            # report looks for, and it counts refusals by worker.
+            audit_record(
+                actor=request.user,
+                action=Action.DENIED,
+                request=request,
+                detail={"emergency_access_reference": form.cleaned_data["reference"]},
+            )
             form.add_error("reference", "No family has that reference. Check it and try again.")
         else:
             try:

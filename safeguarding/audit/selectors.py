@@ -268,6 +268,10 @@ def _what(event: AuditEvent) -> str:
         if detail.get("withdrawn"):
             return "Withdrew it"
         return "Changed"
+    if action == Action.CORRECT:
+        changes = detail.get("changes")
+        fields = ", ".join(str(k).replace("_", " ") for k in sorted(changes)) if isinstance(changes, dict) else ""
+        return f"Corrected {fields}. Reason given: {detail.get('reason', '')}".replace("Corrected .", "Corrected.")
     if action == Action.CREATE:
         return "Recorded"
     if action == Action.ALLOCATE:
@@ -278,6 +282,8 @@ def _what(event: AuditEvent) -> str:
     if action == Action.DENIED:
         if detail.get("subject_access"):
             return "Refused: subject access bundle"
+        if detail.get("emergency_access_reference"):
+            return f"Refused: emergency access to unknown family reference {detail['emergency_access_reference']}"
         return "Refused access"
     if action == Action.BREAK_GLASS:
         return f"Emergency access. Reason given: {detail.get('reason', '')}"

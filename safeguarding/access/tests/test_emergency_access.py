@@ -89,6 +89,9 @@ def test_an_unknown_reference_is_explained_and_grants_nothing(client, family):
     response = start(client, duty, "FAM-NOPE")
     assert "No family has that reference" in response.content.decode()
     assert not EmergencyAccess.objects.exists()
+    # Probing for references is itself recorded, so the unusual access report counts it as a refusal.
+    refusal = AuditEvent.objects.get(action=AuditEvent.Action.DENIED, actor=duty)
+    assert refusal.detail == {"emergency_access_reference": "FAM-NOPE"}
 
 
 @pytest.mark.parametrize(
