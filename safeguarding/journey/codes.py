@@ -236,7 +236,10 @@ class ReasonCeased(models.TextChoices):
     OTHER_LA = "E3", "E3 Care taken over by another council"
     HOME_PLANNED = "E4A", "E4A Returned home as part of the care plan"
     HOME_UNPLANNED = "E4B", "E4B Returned home, not part of the care plan"
-    LEFT_TO_RELATIVES = "E13", "E13 Left care to live with parents or relatives without parental responsibility"
+    LEFT_TO_RELATIVES = (
+        "E13",
+        "E13 Left care to live with parents or relatives without parental responsibility",
+    )
     CAO = "E41", "E41 Child arrangements (residence) order"
     SGO_FOSTER_RELATIVE = "E45", "E45 Special guardianship: former foster carer, relative or friend"
     SGO_FOSTER_OTHER = "E46", "E46 Special guardianship: former foster carer, not relative or friend"

@@ -34,7 +34,9 @@ class JourneyRecord(BaseModel):
 
 def _one_open_per_child(model_name: str, end_field: str) -> models.UniqueConstraint:
     return models.UniqueConstraint(
-        fields=["child"], condition=Q(**{f"{end_field}__isnull": True}), name=f"{model_name}_one_open_per_child"
+        fields=["child"],
+        condition=Q(**{f"{end_field}__isnull": True}),
+        name=f"{model_name}_one_open_per_child",
     )
 
 
@@ -104,7 +106,8 @@ class Section47Enquiry(JourneyRecord):
         ordering = ["start_date"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(icpc_date__isnull=True) | Q(icpc_not_required=False), name="s47_icpc_or_not_required"
+                condition=Q(icpc_date__isnull=True) | Q(icpc_not_required=False),
+                name="s47_icpc_or_not_required",
             )
         ]
 
@@ -207,7 +210,9 @@ class Visit(JourneyRecord):
         ordering = ["date"]
         indexes = [models.Index(fields=["child", "date"])]
         constraints = [
-            models.CheckConstraint(condition=Q(child_seen=True) | Q(seen_alone=False), name="visit_alone_if_seen")
+            models.CheckConstraint(
+                condition=Q(child_seen=True) | Q(seen_alone=False), name="visit_alone_if_seen"
+            )
         ]
 
     def __str__(self):
