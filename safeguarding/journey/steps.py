@@ -17,9 +17,11 @@ from django.db import models
 
 from . import models as journey
 
+
 def _open(model, end_field: str, **extra) -> Callable:
+    # The latest by the model's own ordering (its start date): ordering by a UUID key would pick at random.
     def find(child):
-        return model.objects.filter(child=child, **{f"{end_field}__isnull": True}, **extra).order_by("-pk").first()
+        return model.objects.filter(child=child, **{f"{end_field}__isnull": True}, **extra).last()
 
     return find
 
@@ -34,7 +36,9 @@ def _open_cp_plan(child):
 
 def _unauthorised_assessment(child):
     return (
-        journey.Assessment.objects.filter(child=child, episode__closure_date__isnull=True, authorised_on__isnull=True)
+        journey.Assessment.objects.filter(
+            child=child, episode__closure_date__isnull=True, authorised_on__isnull=True
+        )
         .order_by("-start_date")
         .first()
     )
@@ -70,6 +74,10 @@ class Step:
     parent_field: str | None = None
     # Said when find(child) finds nothing: what to record first.
     needs: str = ""
+    # At least one of these must be given (a conference date, or that no conference is needed), and what
+    # to say when none is.
+    one_of: tuple[str, ...] = ()
+    one_of_message: str = ""
 
 
 STEPS: tuple[Step, ...] = (
@@ -120,6 +128,11 @@ STEPS: tuple[Step, ...] = (
         mode="complete",
         find=_open_section47,
         needs="There is no section 47 enquiry waiting for a conference",
+        one_of=("icpc_date", "icpc_not_required"),
+        one_of_message=(
+            "Enter the date of the initial child protection conference, "
+            "or select that no conference is needed"
+        ),
     ),
     Step(
         "cp-plan",
@@ -206,7 +219,12 @@ STEPS: tuple[Step, ...] = (
         "Start pre-proceedings",
         "Pre-proceedings and court",
         journey.PreProceedings,
-        ("legal_planning_meeting_date", "letter_before_proceedings_date", "fgdm_offered_date", "fgdm_held_date"),
+        (
+            "legal_planning_meeting_date",
+            "letter_before_proceedings_date",
+            "fgdm_offered_date",
+            "fgdm_held_date",
+        ),
     ),
     Step(
         "pre-proceedings-meeting",
