@@ -26,8 +26,9 @@ What it does, in order:
 5. Prints a table and writes bench/results/<database>-<date>.json.
 
 Settings are config.settings.test (DEBUG off, demo seeding allowed, fast password hashing).
-Targets: p95 under 100 ms for every page, seeding under 2 minutes. Exit status 0 when every target is
-met, 1 when one is missed (the results are written either way), 2 when the benchmark could not run.
+Targets: p95 under 100 ms for every page (150 ms for My tasks and Timeliness), seeding under 2 minutes.
+Exit status 0 when every target is met, 1 when one is missed (the results are written either way), 2 when
+the benchmark could not run.
 
 Not part of the test suite: pytest collects only test_*.py under safeguarding/ and tests/.
 """
@@ -64,6 +65,8 @@ RESULTS_DIR = ROOT / "bench" / "results"
 SETTINGS = "config.settings.test"
 
 P95_TARGET_MS = 100.0
+# My tasks and Timeliness read children's statutory deadlines (issue #4); their target is looser.
+DEADLINE_PAGES_P95_TARGET_MS = 150.0
 SEED_TARGET_S = 120.0
 
 
@@ -151,6 +154,7 @@ class PageResult:
     path: str
     user: str
     note: str
+    target_ms: float = P95_TARGET_MS
     status: int = 0
     bytes: int = 0
     queries: int | None = None
@@ -168,7 +172,7 @@ class PageResult:
         if self.cpu_samples_ms:
             cpu = latency_summary(self.cpu_samples_ms)
             data.update(cpu_p50_ms=cpu["p50_ms"], cpu_p95_ms=cpu["p95_ms"])
-        data["meets_target"] = data["p95_ms"] < P95_TARGET_MS
+        data["meets_target"] = data["p95_ms"] < self.target_ms
         return data
 
 
@@ -196,6 +200,7 @@ class Page:
     form: dict[str, str] | None = (
         None  # posted instead of a GET (search is a POST, to keep names out of URLs)
     )
+    target_ms: float = P95_TARGET_MS
 
     @property
     def label(self) -> str:
@@ -208,6 +213,8 @@ def choose_pages() -> list[Page]:
 
     from safeguarding.accounts.models import User
     from safeguarding.allocation.models import Allocation
+    from safeguarding.journey.models import Deadline
+    from safeguarding.journey.policies import TASK_CASE_ROLES
     from safeguarding.people.identifiers import format_nhs_number
     from safeguarding.people.models import Family, FamilyMember, Person
 
@@ -251,6 +258,26 @@ def choose_pages() -> list[Page]:
     )
     if child is None:
         raise BenchError(f"{family} has no child with an NHS number to search for")
+    # My tasks: the social worker with the most outstanding deadlines (ties by username), the worst case.
+    held = Allocation.objects.current().filter(case_role__in=TASK_CASE_ROLES)
+    busiest = (
+        User.objects.filter(role=User.Role.SOCIAL_WORKER, is_active=True)
+        .annotate(
+            n=Count(
+                "allocations__family__deadlines",
+                filter=Q(allocations__end_date__isnull=True, allocations__case_role__in=TASK_CASE_ROLES),
+            )
+        )
+        .order_by("-n", "username")
+        .values_list("username", "n")
+        .first()
+    )
+    if busiest is None or not busiest[1]:
+        raise BenchError("No social worker has any deadlines: has the council no statutory histories?")
+    asha_deadlines = Deadline.objects.filter(
+        family_id__in=held.filter(worker__username="asha").values("family_id")
+    )
+    north_deadlines = Deadline.objects.filter(family__team_id=maria.team_id).count()
     return [
         Page("My families", "/my-families/", "asha", f"persona; {asha_n} current allocations", "My families"),
         Page(
@@ -298,6 +325,38 @@ def choose_pages() -> list[Page]:
             child.council_id,
             {"q": format_nhs_number(child.nhs_number)},
         ),
+        Page(
+            "My tasks",
+            "/my-tasks/",
+            "asha",
+            f"persona; {asha_deadlines.count()} outstanding deadlines",
+            "My tasks",
+            target_ms=DEADLINE_PAGES_P95_TARGET_MS,
+        ),
+        Page(
+            "My tasks (busiest)",
+            "/my-tasks/",
+            busiest[0],
+            f"social worker with the most outstanding deadlines ({busiest[1]})",
+            "My tasks",
+            target_ms=DEADLINE_PAGES_P95_TARGET_MS,
+        ),
+        Page(
+            "Timeliness",
+            f"/timeliness/{maria.team_id}/",
+            "maria",
+            f"team manager, North team ({north_deadlines} outstanding deadlines)",
+            "By kind of deadline",
+            target_ms=DEADLINE_PAGES_P95_TARGET_MS,
+        ),
+        Page(
+            "Timeliness: overdue",
+            f"/timeliness/{maria.team_id}/overdue/",
+            "maria",
+            "the North team's overdue deadlines, first page of 100",
+            "Overdue deadlines",
+            target_ms=DEADLINE_PAGES_P95_TARGET_MS,
+        ),
     ]
 
 
@@ -317,7 +376,7 @@ def measure_in_process(
             if not client.login(username=page.user, password=password):
                 raise BenchError(f"Could not sign in as {page.user}")
             clients[page.user] = client
-        result = PageResult(page.name, page.label, page.user, page.note)
+        result = PageResult(page.name, page.label, page.user, page.note, page.target_ms)
 
         def request(client=client, page=page):
             response = client.post(page.path, page.form) if page.form else client.get(page.path)
@@ -494,7 +553,7 @@ def measure_http(
         if page.user not in sessions:
             sessions[page.user] = http_sign_in(base, page.user, password)
         opener, jar = sessions[page.user]
-        result = PageResult(page.name, page.label, page.user, page.note)
+        result = PageResult(page.name, page.label, page.user, page.note, page.target_ms)
 
         def request(opener=opener, jar=jar, page=page):
             url_or_request = base + page.path
@@ -604,7 +663,7 @@ def print_table(title: str, results: list[PageResult], in_process: bool) -> None
         line = f"{r.name:<24} {r.user:<10} {s['p50_ms']:>7.1f} {s['p95_ms']:>7.1f} {s['p99_ms']:>7.1f}"
         if in_process:
             line += f" {s['cpu_p50_ms']:>8.1f} {s['cpu_p95_ms']:>8.1f} {r.queries:>8}"
-        print(line + ("  ok" if s["meets_target"] else f"  MISSED (p95 >= {P95_TARGET_MS:.0f} ms)"))
+        print(line + ("  ok" if s["meets_target"] else f"  MISSED (p95 >= {r.target_ms:.0f} ms)"))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -743,7 +802,11 @@ def run(args, stack: ExitStack) -> int:
         "migrate_seconds": round(migrate_s, 2),
         "seed_seconds": round(seed_s, 2),
         "analyze_seconds": round(analyze_s, 2) if analyze_s is not None else None,
-        "targets": {"p95_ms": P95_TARGET_MS, "seed_seconds": SEED_TARGET_S},
+        "targets": {
+            "p95_ms": P95_TARGET_MS,
+            "deadline_pages_p95_ms": DEADLINE_PAGES_P95_TARGET_MS,
+            "seed_seconds": SEED_TARGET_S,
+        },
         "gc_freeze": args.gc_freeze,
         "in_process_garbage_collections": gc_timer.summary(),
         "requests_per_page": args.requests,

@@ -269,9 +269,9 @@ def _what(event: AuditEvent) -> str:
             return "Withdrew it"
         return "Changed"
     if action == Action.CORRECT:
-        changes = detail.get("changes")
-        fields = ", ".join(str(k).replace("_", " ") for k in sorted(changes)) if isinstance(changes, dict) else ""
-        return f"Corrected {fields}. Reason given: {detail.get('reason', '')}".replace("Corrected .", "Corrected.")
+        changes = detail.get("changes") if isinstance(detail.get("changes"), dict) else {}
+        fields = ", ".join(str(k).replace("_", " ") for k in sorted(changes))
+        return f"Corrected {fields or 'the record'}. Reason given: {detail.get('reason', '')}"
     if action == Action.CREATE:
         return "Recorded"
     if action == Action.ALLOCATE:
@@ -283,7 +283,8 @@ def _what(event: AuditEvent) -> str:
         if detail.get("subject_access"):
             return "Refused: subject access bundle"
         if detail.get("emergency_access_reference"):
-            return f"Refused: emergency access to unknown family reference {detail['emergency_access_reference']}"
+            reference = detail["emergency_access_reference"]
+            return f"Refused: emergency access to unknown family reference {reference}"
         return "Refused access"
     if action == Action.BREAK_GLASS:
         return f"Emergency access. Reason given: {detail.get('reason', '')}"

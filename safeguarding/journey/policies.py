@@ -67,6 +67,16 @@ def journey_can_record(user, child: Person, step: str | None = None) -> bool:
     ).exists()
 
 
+def journey_steps_can_record(user, child: Person, slugs) -> set[str]:
+    """Which of these steps the user may record for the child, asking the database once rather than once
+    a step (the journey page offers every step)."""
+    if not journey_can_record(user, child):
+        return set()
+    if user.role in VISIT_ONLY_ROLES:
+        return {slug for slug in slugs if slug == "visit"}
+    return set(slugs)
+
+
 def journey_can_correct(user, child: Person) -> bool:
     """Correcting a statutory fact changes what returns say: social workers and managers only."""
     return _active(user) and user.role in RECORDING_ROLES and journey_can_record(user, child)

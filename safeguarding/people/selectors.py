@@ -10,12 +10,15 @@ from django.db.models import Prefetch, Q, QuerySet
 from safeguarding.access.models import EmergencyAccess
 from safeguarding.access.policies import FamilyDisclosure
 from safeguarding.allocation.models import Allocation
+from safeguarding.journey.chronology import child_chronology
+from safeguarding.journey.records import child_due_rows
 
 from .identifiers import normalise_nhs_number
 from .models import Address, AdultDetail, Family, FamilyMember, Person, Relationship
 from .policies import memberships_visible_to, people_visible_to
 
 SEARCH_RESULT_LIMIT = 50
+FAMILY_TIMELINE_EVENTS = 10
 
 
 def _disclose_addresses(disclosure: FamilyDisclosure, addresses) -> None:
@@ -61,10 +64,16 @@ def family_detail(user, family: Family) -> dict:
     for member in members:
         member.relationship_list = by_person.get(member.person_id, [])
         _disclose_addresses(disclosure, member.person.addresses.all())
+    children = [m for m in members if m.member_type == FamilyMember.MemberType.CHILD and m.left_on is None]
     return {
-        "children": [
-            m for m in members if m.member_type == FamilyMember.MemberType.CHILD and m.left_on is None
-        ],
+        "children": children,
+        # The children's latest statutory events (one query however many children): the full family
+        # chronology is a page of its own.
+        "timeline": child_chronology(
+            [m.person_id for m in children],
+            limit=FAMILY_TIMELINE_EVENTS,
+            names={m.person_id: m.person.full_name for m in children},
+        ),
         "adults": [
             m for m in members if m.member_type == FamilyMember.MemberType.ADULT and m.left_on is None
         ],
@@ -122,6 +131,10 @@ def person_detail(user, person: Person) -> dict:
         context["can_record_sharing_basis"] = disclosure.can_record_sharing_basis(person.pk)
         context["own_practitioners"] = disclosure.practitioners.get(person.pk, [])
     context["is_adult"] = is_adult
+    if any(m.member_type == FamilyMember.MemberType.CHILD for m in memberships):
+        # A child's next statutory due dates (one query), with links to their journey and chronology.
+        context["is_child"] = True
+        context["due_rows"] = child_due_rows(person)
     return context
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import uuid
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -20,8 +21,12 @@ from hypothesis import strategies as st
 
 from safeguarding.accounts.models import Team, User
 from safeguarding.allocation.models import Allocation, CaseRole
+from safeguarding.core.forms import GovukDateWidget
 from safeguarding.demo import personas
 from safeguarding.demo.generator import build_council
+from safeguarding.journey import models as journey
+from safeguarding.journey.forms import CORRECT_FORMS, STEP_FORMS
+from safeguarding.journey.tests.journeys import POSTS, do
 from safeguarding.people import services as people_services
 from safeguarding.people.models import Family, FamilyMember
 
@@ -97,6 +102,25 @@ class Council:
             case_role=CaseRole.FAMILY_SUPPORT_WORKER,
             start_date=datetime.date(2024, 1, 1),
         )
+
+    def journey_child(self, *steps: str):
+        """A new child in the family with these journey steps recorded: made once for each list of steps,
+        so that a form's posts all go to a child whose journey is ready for that step."""
+        made = self.__dict__.setdefault("journey_children", {})
+        if steps not in made:
+            child = people_services.person_create(
+                actor=self.asha,
+                family=self.family,
+                member_type="child",
+                values={
+                    "first_name": "Hostile",
+                    "last_name": f"Journey{len(made)}",
+                    "date_of_birth": datetime.date(2018, 5, 1),
+                },
+            )
+            do(self.asha, child, *steps)
+            made[steps] = child
+        return made[steps]
 
     def free_worker(self) -> User:
         return (
@@ -281,6 +305,48 @@ FORMS = {
         ("works_with",),
     ),
 }
+
+
+def _boxes(form_class) -> tuple[str, ...]:
+    """The fields of a journey form to put hostile values in: every field, and the first date's day box
+    (the boxes of every date are parsed by the same code, which the person form's tests cover)."""
+    dated = [n for n, f in form_class.base_fields.items() if isinstance(f.widget, GovukDateWidget)]
+    return tuple(n for n in form_class.base_fields if n not in dated) + tuple(f"{n}_day" for n in dated[:1])
+
+
+def _journey_step_form(slug: str) -> FormUnderTest:
+    before, data = POSTS[slug]
+    return FormUnderTest(
+        "asha",
+        lambda c: reverse("journey:step", args=[c.journey_child(*before).pk, slug]),
+        lambda c: dict(data),
+        _boxes(STEP_FORMS[slug]),
+    )
+
+
+def _correction_url(c, model, *steps) -> str:
+    child = c.journey_child(*steps)
+    record = model.objects.filter(child=child).latest("created_at")
+    return reverse("journey:record-correct", args=[child.pk, model._meta.model_name, record.pk])
+
+
+FORMS.update({f"journey: {slug}": _journey_step_form(slug) for slug in POSTS})
+FORMS["journey: correct a referral"] = FormUnderTest(
+    "asha",
+    lambda c: _correction_url(c, journey.EpisodeOfNeed, "referral"),
+    lambda c: {
+        **POSTS["referral"][1],
+        "referral_source": "6",
+        "reason": "The police made the referral",
+    },
+    _boxes(CORRECT_FORMS[journey.EpisodeOfNeed]),
+)
+FORMS["journey: correct an assessment"] = FormUnderTest(
+    "asha",
+    lambda c: _correction_url(c, journey.Assessment, "referral", "assessment"),
+    lambda c: {**POSTS["assessment"][1], "reason": "Started a day later"},
+    _boxes(CORRECT_FORMS[journey.Assessment]),
+)
 FORM_FIELDS = [(form, field) for form, spec in FORMS.items() for field in spec.fields]
 
 
@@ -309,7 +375,17 @@ def test_lists_where_single_values_are_expected_are_handled(client, council, for
 
 
 @pytest.mark.parametrize(
-    "form", ["family create", "family edit", "person create", "relationship", "address", "allocation end"]
+    "form",
+    [
+        "family create",
+        "family edit",
+        "person create",
+        "relationship",
+        "address",
+        "allocation end",
+        "journey: visit",
+        "journey: correct a referral",
+    ],
 )
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_other_http_methods_on_a_form_are_refused_with_405(client, council, form, method):
@@ -466,6 +542,13 @@ BAD_IDS = [
     "12345678-1234-5678-1234-56781234567",
 ]
 URL_SHAPES = [
+    "/children/{}/journey/",
+    "/children/{}/journey/visit/",
+    "/children/{}/chronology/",
+    "/families/{}/chronology/",
+    "/children/{child}/journey/episodeofneed/{}/correct/",
+    "/timeliness/{}/",
+    "/timeliness/{}/overdue/",
     "/families/{}/",
     "/families/{}/edit/",
     "/families/{}/people/new/",
@@ -482,7 +565,7 @@ URL_SHAPES = [
 def test_invalid_or_unknown_ids_in_urls_are_not_found(client, council, shape):
     client.force_login(council.maria)
     for bad in BAD_IDS:
-        response = client.get(shape.format(bad, family=council.family.pk))
+        response = client.get(shape.format(bad, family=council.family.pk, child=council.child.pk))
         assert response.status_code == 404, f"{shape} with {bad!r}: {response.status_code}"
         assert_no_raw_markup(response)
 
@@ -542,3 +625,52 @@ def test_any_text_in_the_adult_detail_and_sharing_basis_forms_is_handled(
     assert_handled(client, client.post(url, {"topic": topic, "summary": summary}), "adult detail")
     url = reverse("access:sharing-basis-create", args=[council.family.pk, council.adult.pk])
     assert_handled(client, client.post(url, {"basis": basis, "explanation": summary}), "sharing basis")
+
+
+# --- the journey's pages, by hypothesis and query parameter ------------------------------------------
+
+
+@given(day=date_part, month=date_part, year=date_part, seen=st.text(max_size=8), alone=st.text(max_size=8))
+@HYPOTHESIS
+def test_any_date_parts_and_answers_in_the_visit_form_are_saved_or_refused(
+    client, council, day, month, year, seen, alone
+):
+    client.force_login(council.asha)
+    data = {**dates("date", day, month, year), "child_seen": seen, "seen_alone": alone}
+    url = reverse("journey:step", args=[council.journey_child().pk, "visit"])
+    assert assert_handled(client, client.post(url, data), repr(data)) in ("saved", "refused")
+
+
+@given(court=st.text(max_size=130), case_number=st.text(max_size=50))
+@HYPOTHESIS
+def test_any_text_in_the_care_proceedings_form_is_handled(client, council, court, case_number):
+    client.force_login(council.asha)
+    before, data = POSTS["care-proceedings"]
+    url = reverse("journey:step", args=[council.journey_child(*before).pk, "care-proceedings"])
+    assert_handled(client, client.post(url, {**data, "court": court, "case_number": case_number}), "court")
+
+
+@pytest.mark.parametrize("label", HOSTILE, ids=str)
+def test_hostile_chronology_filters_and_pages_are_answered(client, council, label):
+    client.force_login(council.asha)
+    for url in (
+        reverse("journey:child-chronology", args=[council.child.pk]),
+        reverse("journey:family-chronology", args=[council.family.pk]),
+    ):
+        for params in (
+            {"kind": HOSTILE[label]},
+            {"page": HOSTILE[label]},
+            {"kind": ["visit", HOSTILE[label]]},
+        ):
+            response = client.get(url, params)
+            assert response.status_code == 200, f"{url} {params}"
+            assert_no_raw_markup(response)
+
+
+def test_an_unknown_step_or_record_type_in_a_url_is_not_found(client, council):
+    client.force_login(council.asha)
+    for step in ("nope", "VISIT", "visit-", "..", "%3Cscript%3E"):
+        assert client.get(f"/children/{council.child.pk}/journey/{step}/").status_code == 404
+    for record_type in ("person", "deadline", "correction", "visits"):
+        url = f"/children/{council.child.pk}/journey/{record_type}/{uuid.UUID(int=0)}/correct/"
+        assert client.get(url).status_code == 404

@@ -8,12 +8,16 @@ fixed cost is a decision someone made, not an accident.
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from safeguarding.allocation.models import CaseRole
+from safeguarding.audit.models import AuditEvent
 from safeguarding.core.tests.factories import (
     AddressFactory,
     AllocationFactory,
@@ -25,6 +29,8 @@ from safeguarding.core.tests.factories import (
     TeamFactory,
     UserFactory,
 )
+from safeguarding.journey.deadlines import deadlines_refresh
+from safeguarding.journey.models import ChildProtectionPlan, EpisodeOfNeed, Visit
 
 # Ceilings: what each page costs today plus one. They include the session, the signed-in user, their
 # organisation (page footer) and the audit event. Raise one only for a fixed cost worth paying.
@@ -36,6 +42,13 @@ BUDGET = {
     "family-detail": 15,
     "person-detail": 17,
     "search": 7,
+    # Children's statutory deadlines (safeguarding/journey/selectors.py), issue #4. The Timeliness pages
+    # pay a query or two to the team policy (the team, and deadlines_for_team's own check); the drill-down
+    # pays for its page count, and for the worker it is filtered on.
+    "my-tasks": 7,
+    "timeliness": 7,
+    "team-timeliness": 8,
+    "team-overdue": 12,
 }
 
 
@@ -187,3 +200,91 @@ def test_search_costs_the_same_for_one_result_or_forty(client, team):
     big = queries_for(client, url, {"q": "Quennell"}, method="post")
     assert_flat(small, big, "search")
     assert "40 results" in client.post(url, {"q": "Quennell"}).content.decode()
+
+
+def family_with_deadlines(team, *, children: int, lead=None):
+    """A family whose children each have a referral eight months ago (its assessment now overdue), a child
+    protection plan from then with one visit, and their deadlines worked out: four a child, most overdue."""
+    family, _mother = family_with_household(team, children=0, lead=lead)
+    started = timezone.localdate() - datetime.timedelta(days=240)
+    kids = []
+    for _ in range(children):
+        child = FamilyMemberFactory(family=family).person
+        episode = EpisodeOfNeed.objects.create(child=child, referral_date=started, referral_source="3A")
+        ChildProtectionPlan.objects.create(
+            child=child, episode=episode, start_date=started, initial_category="NEG", latest_category="NEG"
+        )
+        Visit.objects.create(child=child, date=started + datetime.timedelta(days=20), child_seen=True)
+        kids.append(child.pk)
+    deadlines_refresh(kids)
+    return family
+
+
+def test_my_tasks_costs_the_same_for_one_family_or_thirty(client, team):
+    worker = UserFactory(team=team)
+    family_with_deadlines(team, children=1, lead=worker)
+    client.force_login(worker)
+    url = reverse("journey:my-tasks")
+    small = queries_for(client, url)
+    small_by_child = queries_for(client, url, {"view": "child"})
+
+    for i in range(29):
+        family = family_with_deadlines(team, children=1 + i % 3, lead=worker if i % 2 else None)
+        if not i % 2:
+            # Held as a social worker (not the lead) counts too.
+            AllocationFactory(family=family, worker=worker, case_role=CaseRole.SOCIAL_WORKER)
+    big = queries_for(client, url)
+    assert_flat(small, big, "my-tasks")
+    assert_flat(small_by_child, queries_for(client, url, {"view": "child"}), "my-tasks")
+    # One audit event a page view, naming every family shown.
+    last = AuditEvent.objects.filter(actor=worker, detail__page="my_tasks").latest("id")
+    assert len(last.detail["families"]) == 30
+
+
+def test_timeliness_for_a_service_manager_costs_the_same_for_two_teams_or_twelve(client, team):
+    TeamFactory()
+    family_with_deadlines(team, children=1, lead=UserFactory(team=team))
+    client.force_login(UserFactory(role="service_manager", team=None))
+    url = reverse("journey:timeliness")
+    small = queries_for(client, url)
+
+    for _ in range(10):
+        other = TeamFactory()
+        family_with_deadlines(other, children=2, lead=UserFactory(team=other))
+    big = queries_for(client, url)
+    assert_flat(small, big, "timeliness")
+
+
+def test_team_timeliness_costs_the_same_for_a_small_or_a_large_team(client, team):
+    manager = UserFactory(role="team_manager", team=team)
+    family_with_deadlines(team, children=1, lead=UserFactory(team=team))
+    client.force_login(manager)
+    url = reverse("journey:team-timeliness", args=[team.pk])
+    small = queries_for(client, url)
+
+    workers = [UserFactory(team=team) for _ in range(6)]
+    for i in range(24):
+        family_with_deadlines(team, children=1 + i % 3, lead=workers[i % 6])
+    for _ in range(3):
+        family_with_deadlines(team, children=2)  # no lead social worker
+    big = queries_for(client, url)
+    assert_flat(small, big, "team-timeliness")
+
+
+@pytest.mark.parametrize("params", [{}, {"kind": "assessment"}, {"worker": "none"}, {"worker": "lead"}])
+def test_the_overdue_drill_down_costs_the_same_for_a_small_or_a_large_team(client, team, params):
+    lead = UserFactory(team=team)
+    params = {**params, "worker": lead.pk} if params.get("worker") == "lead" else params
+    manager = UserFactory(role="team_manager", team=team)
+    family_with_deadlines(team, children=1, lead=lead)
+    family_with_deadlines(team, children=1)
+    client.force_login(manager)
+    url = reverse("journey:team-overdue", args=[team.pk])
+    small = queries_for(client, url, params)
+
+    for i in range(30):
+        family_with_deadlines(team, children=1 + i % 3, lead=lead if i % 3 else UserFactory(team=team))
+    for _ in range(5):
+        family_with_deadlines(team, children=2)
+    big = queries_for(client, url, params)
+    assert_flat(small, big, "team-overdue")

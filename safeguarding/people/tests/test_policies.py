@@ -20,6 +20,12 @@ Relationships to the family:
 A partner-agency adult practitioner (a charity here; other agency kinds are checked below) reads what they
 are allocated to but never changes identity details: the council is the data controller.
 
+The statutory journey (jour to fchr, issue #4) is read by everyone who may see the child, and recorded and
+corrected only by the council's social workers and managers who hold the case (not through emergency
+access; a family support worker records visits only). My tasks is for council children's social care
+staff; Timeliness for team managers (their own team) and service managers. Someone with no Timeliness
+page at all is refused a team's page (403); a team manager asking for another team's gets 404.
+
 The audit pages (alog to ucsv) follow the audit policy, not the case policy: a record's access log and
 subject access answer 404 to everyone but the family's team manager (logs only), service managers and
 the auditor, even to workers who may open the record itself; the auditor, who has no case pages, may
@@ -47,6 +53,7 @@ from safeguarding.core.tests.factories import (
     TeamFactory,
     UserFactory,
 )
+from safeguarding.journey.models import Correction, EpisodeOfNeed, Visit
 from safeguarding.people.models import Address, AdultDetail, Family, Person, Relationship
 
 # Column -> the URL name it exercises. The URL walk below fails for any page that has no column here.
@@ -76,65 +83,75 @@ COLUMNS = {
     "audt": "audit:home",  # the audit landing page (find a record's log)
     "unus": "audit:unusual-access",  # the unusual-access report
     "ucsv": "audit:unusual-access-csv",  # download it as CSV
+    "jour": "journey:child-journey",  # the child's statutory journey
+    "step": "journey:step",  # record a referral for the child
+    "svis": "journey:step",  # record a visit to the child (family support workers may)
+    "corr": "journey:record-correct",  # correct the child's referral
+    "chr": "journey:child-chronology",  # the child's chronology
+    "fchr": "journey:family-chronology",  # the family's chronology
+    "task": "journey:my-tasks",  # My tasks (the user's own deadlines; no family in the URL)
+    "time": "journey:timeliness",  # Timeliness (302: a team manager is sent to their own team)
+    "ttim": "journey:team-timeliness",  # the family's team's timeliness
+    "tovd": "journey:team-overdue",  # the family's team's overdue deadlines
 }
 
 # fmt: off
 MATRIX = """
-role                  relationship fam  pers edit ed_p addp rel  addr allo end  newf mine srch load adet basis wdrw emer alog acsv plog pcsv sar  audt unus ucsv
-social_worker         allocated    200  200  200  200  200  200  200  403  403  200  yes  yes  403  403  403  403  200   404  404  404  404  404  403  403  403
-social_worker         ended        404  404  404  404  404  404  404  404  404  200  no   no   403  404  404  404  200   404  404  404  404  404  403  403  403
-social_worker         same_team    404  404  404  404  404  404  404  404  404  200  no   no   403  404  404  404  200   404  404  404  404  404  403  403  403
-social_worker         other_team   404  404  404  404  404  404  404  404  404  200  no   no   403  404  404  404  200   404  404  404  404  404  403  403  403
-social_worker         none         404  404  404  404  404  404  404  404  404  403  no   no   403  404  404  404  200   404  404  404  404  404  403  403  403
-social_worker         emergency    200  200  403  403  403  403  403  403  403  200  no   yes  403  403  403  403  200   404  404  404  404  404  403  403  403
-adult_practitioner    allocated    200  200  403  403  403  403  403  403  403  403  yes  yes  403  403  403  403  403   404  404  404  404  404  403  403  403
-adult_practitioner    ended        404  404  404  404  404  404  404  404  404  403  no   no   403  404  404  404  403   404  404  404  404  404  403  403  403
-adult_practitioner    same_team    404  404  404  404  404  404  404  404  404  403  no   no   403  404  404  404  403   404  404  404  404  404  403  403  403
-adult_practitioner    other_team   404  404  404  404  404  404  404  404  404  403  no   no   403  404  404  404  403   404  404  404  404  404  403  403  403
-adult_practitioner    none         404  404  404  404  404  404  404  404  404  403  no   no   403  404  404  404  403   404  404  404  404  404  403  403  403
-adult_practitioner    emergency    404  404  404  404  404  404  404  404  404  403  no   no   403  404  404  404  403   404  404  404  404  404  403  403  403
-family_support_worker allocated    200  200  200  200  200  200  200  403  403  200  yes  yes  403  403  403  403  200   404  404  404  404  404  403  403  403
-family_support_worker ended        404  404  404  404  404  404  404  404  404  200  no   no   403  404  404  404  200   404  404  404  404  404  403  403  403
-family_support_worker same_team    404  404  404  404  404  404  404  404  404  200  no   no   403  404  404  404  200   404  404  404  404  404  403  403  403
-family_support_worker other_team   404  404  404  404  404  404  404  404  404  200  no   no   403  404  404  404  200   404  404  404  404  404  403  403  403
-family_support_worker none         404  404  404  404  404  404  404  404  404  403  no   no   403  404  404  404  200   404  404  404  404  404  403  403  403
-family_support_worker emergency    200  200  403  403  403  403  403  403  403  200  no   yes  403  403  403  403  200   404  404  404  404  404  403  403  403
-team_manager          allocated    200  200  200  200  200  200  200  200  200  200  yes  yes  200  200  200  200  200   200  200  200  200  404  403  403  403
-team_manager          ended        200  200  200  200  200  200  200  200  200  200  no   yes  200  200  200  200  200   200  200  200  200  404  403  403  403
-team_manager          same_team    200  200  200  200  200  200  200  200  200  200  no   yes  200  200  200  200  200   200  200  200  200  404  403  403  403
-team_manager          other_team   404  404  404  404  404  404  404  404  404  200  no   no   200  404  404  404  200   404  404  404  404  404  403  403  403
-team_manager          none         404  404  404  404  404  404  404  404  404  403  no   no   403  404  404  404  200   404  404  404  404  404  403  403  403
-team_manager          emergency    200  200  403  403  403  403  403  403  403  200  no   yes  200  403  403  403  200   404  404  404  404  404  403  403  403
-business_support      allocated    200  200  200  200  200  200  200  403  403  200  yes  yes  403  403  403  403  200   404  404  404  404  404  403  403  403
-business_support      ended        200  200  200  200  200  200  200  403  403  200  no   yes  403  403  403  403  200   404  404  404  404  404  403  403  403
-business_support      same_team    200  200  200  200  200  200  200  403  403  200  no   yes  403  403  403  403  200   404  404  404  404  404  403  403  403
-business_support      other_team   404  404  404  404  404  404  404  404  404  200  no   no   403  404  404  404  200   404  404  404  404  404  403  403  403
-business_support      none         404  404  404  404  404  404  404  404  404  403  no   no   403  404  404  404  200   404  404  404  404  404  403  403  403
-business_support      emergency    200  200  403  403  403  403  403  403  403  200  no   yes  403  403  403  403  200   404  404  404  404  404  403  403  403
-service_manager       allocated    200  200  200  200  200  200  200  200  200  200  yes  yes  200  200  200  200  403   200  200  200  200  200  200  200  200
-service_manager       ended        200  200  200  200  200  200  200  200  200  200  no   yes  200  200  200  200  403   200  200  200  200  200  200  200  200
-service_manager       same_team    200  200  200  200  200  200  200  200  200  200  no   yes  200  200  200  200  403   200  200  200  200  200  200  200  200
-service_manager       other_team   200  200  200  200  200  200  200  200  200  200  no   yes  200  200  200  200  403   200  200  200  200  200  200  200  200
-service_manager       none         200  200  200  200  200  200  200  200  200  200  no   yes  200  200  200  200  403   200  200  200  200  200  200  200  200
-service_manager       emergency    200  200  200  200  200  200  200  200  200  200  no   yes  200  200  200  200  403   200  200  200  200  200  200  200  200
-performance_analyst   allocated    404  404  404  404  404  404  404  404  404  403  no   403  403  404  404  404  403   404  404  404  404  404  403  403  403
-performance_analyst   ended        404  404  404  404  404  404  404  404  404  403  no   403  403  404  404  404  403   404  404  404  404  404  403  403  403
-performance_analyst   same_team    404  404  404  404  404  404  404  404  404  403  no   403  403  404  404  404  403   404  404  404  404  404  403  403  403
-performance_analyst   other_team   404  404  404  404  404  404  404  404  404  403  no   403  403  404  404  404  403   404  404  404  404  404  403  403  403
-performance_analyst   none         404  404  404  404  404  404  404  404  404  403  no   403  403  404  404  404  403   404  404  404  404  404  403  403  403
-performance_analyst   emergency    404  404  404  404  404  404  404  404  404  403  no   403  403  404  404  404  403   404  404  404  404  404  403  403  403
-auditor               allocated    404  404  404  404  404  404  404  404  404  403  no   403  403  404  404  404  403   200  200  200  200  200  200  200  200
-auditor               ended        404  404  404  404  404  404  404  404  404  403  no   403  403  404  404  404  403   200  200  200  200  200  200  200  200
-auditor               same_team    404  404  404  404  404  404  404  404  404  403  no   403  403  404  404  404  403   200  200  200  200  200  200  200  200
-auditor               other_team   404  404  404  404  404  404  404  404  404  403  no   403  403  404  404  404  403   200  200  200  200  200  200  200  200
-auditor               none         404  404  404  404  404  404  404  404  404  403  no   403  403  404  404  404  403   200  200  200  200  200  200  200  200
-auditor               emergency    404  404  404  404  404  404  404  404  404  403  no   403  403  404  404  404  403   200  200  200  200  200  200  200  200
-system_administrator  allocated    404  404  404  404  404  404  404  404  404  403  no   403  403  404  404  404  403   404  404  404  404  404  403  403  403
-system_administrator  ended        404  404  404  404  404  404  404  404  404  403  no   403  403  404  404  404  403   404  404  404  404  404  403  403  403
-system_administrator  same_team    404  404  404  404  404  404  404  404  404  403  no   403  403  404  404  404  403   404  404  404  404  404  403  403  403
-system_administrator  other_team   404  404  404  404  404  404  404  404  404  403  no   403  403  404  404  404  403   404  404  404  404  404  403  403  403
-system_administrator  none         404  404  404  404  404  404  404  404  404  403  no   403  403  404  404  404  403   404  404  404  404  404  403  403  403
-system_administrator  emergency    404  404  404  404  404  404  404  404  404  403  no   403  403  404  404  404  403   404  404  404  404  404  403  403  403
+role                  relationship fam  pers edit ed_p addp rel  addr allo end  newf mine srch load adet basis wdrw emer alog acsv plog pcsv sar  audt unus ucsv jour step svis corr chr  fchr task time ttim tovd
+social_worker         allocated    200  200  200  200  200  200  200  403  403  200  yes  yes  403  403  403   403  200  404  404  404  404  404  403  403  403  200  200  200  200  200  200  200  403  403  403
+social_worker         ended        404  404  404  404  404  404  404  404  404  200  no   no   403  404  404   404  200  404  404  404  404  404  403  403  403  404  404  404  404  404  404  200  403  403  403
+social_worker         same_team    404  404  404  404  404  404  404  404  404  200  no   no   403  404  404   404  200  404  404  404  404  404  403  403  403  404  404  404  404  404  404  200  403  403  403
+social_worker         other_team   404  404  404  404  404  404  404  404  404  200  no   no   403  404  404   404  200  404  404  404  404  404  403  403  403  404  404  404  404  404  404  200  403  403  403
+social_worker         none         404  404  404  404  404  404  404  404  404  403  no   no   403  404  404   404  200  404  404  404  404  404  403  403  403  404  404  404  404  404  404  200  403  403  403
+social_worker         emergency    200  200  403  403  403  403  403  403  403  200  no   yes  403  403  403   403  200  404  404  404  404  404  403  403  403  200  403  403  403  200  200  200  403  403  403
+adult_practitioner    allocated    200  200  403  403  403  403  403  403  403  403  yes  yes  403  403  403   403  403  404  404  404  404  404  403  403  403  200  403  403  403  200  200  403  403  403  403
+adult_practitioner    ended        404  404  404  404  404  404  404  404  404  403  no   no   403  404  404   404  403  404  404  404  404  404  403  403  403  404  404  404  404  404  404  403  403  403  403
+adult_practitioner    same_team    404  404  404  404  404  404  404  404  404  403  no   no   403  404  404   404  403  404  404  404  404  404  403  403  403  404  404  404  404  404  404  403  403  403  403
+adult_practitioner    other_team   404  404  404  404  404  404  404  404  404  403  no   no   403  404  404   404  403  404  404  404  404  404  403  403  403  404  404  404  404  404  404  403  403  403  403
+adult_practitioner    none         404  404  404  404  404  404  404  404  404  403  no   no   403  404  404   404  403  404  404  404  404  404  403  403  403  404  404  404  404  404  404  403  403  403  403
+adult_practitioner    emergency    404  404  404  404  404  404  404  404  404  403  no   no   403  404  404   404  403  404  404  404  404  404  403  403  403  404  404  404  404  404  404  403  403  403  403
+family_support_worker allocated    200  200  200  200  200  200  200  403  403  200  yes  yes  403  403  403   403  200  404  404  404  404  404  403  403  403  200  403  200  403  200  200  200  403  403  403
+family_support_worker ended        404  404  404  404  404  404  404  404  404  200  no   no   403  404  404   404  200  404  404  404  404  404  403  403  403  404  404  404  404  404  404  200  403  403  403
+family_support_worker same_team    404  404  404  404  404  404  404  404  404  200  no   no   403  404  404   404  200  404  404  404  404  404  403  403  403  404  404  404  404  404  404  200  403  403  403
+family_support_worker other_team   404  404  404  404  404  404  404  404  404  200  no   no   403  404  404   404  200  404  404  404  404  404  403  403  403  404  404  404  404  404  404  200  403  403  403
+family_support_worker none         404  404  404  404  404  404  404  404  404  403  no   no   403  404  404   404  200  404  404  404  404  404  403  403  403  404  404  404  404  404  404  200  403  403  403
+family_support_worker emergency    200  200  403  403  403  403  403  403  403  200  no   yes  403  403  403   403  200  404  404  404  404  404  403  403  403  200  403  403  403  200  200  200  403  403  403
+team_manager          allocated    200  200  200  200  200  200  200  200  200  200  yes  yes  200  200  200   200  200  200  200  200  200  404  403  403  403  200  200  200  200  200  200  200  302  200  200
+team_manager          ended        200  200  200  200  200  200  200  200  200  200  no   yes  200  200  200   200  200  200  200  200  200  404  403  403  403  200  200  200  200  200  200  200  302  200  200
+team_manager          same_team    200  200  200  200  200  200  200  200  200  200  no   yes  200  200  200   200  200  200  200  200  200  404  403  403  403  200  200  200  200  200  200  200  302  200  200
+team_manager          other_team   404  404  404  404  404  404  404  404  404  200  no   no   200  404  404   404  200  404  404  404  404  404  403  403  403  404  404  404  404  404  404  200  302  404  404
+team_manager          none         404  404  404  404  404  404  404  404  404  403  no   no   403  404  404   404  200  404  404  404  404  404  403  403  403  404  404  404  404  404  404  200  403  403  403
+team_manager          emergency    200  200  403  403  403  403  403  403  403  200  no   yes  200  403  403   403  200  404  404  404  404  404  403  403  403  200  403  403  403  200  200  200  302  404  404
+business_support      allocated    200  200  200  200  200  200  200  403  403  200  yes  yes  403  403  403   403  200  404  404  404  404  404  403  403  403  200  403  403  403  200  200  403  403  403  403
+business_support      ended        200  200  200  200  200  200  200  403  403  200  no   yes  403  403  403   403  200  404  404  404  404  404  403  403  403  200  403  403  403  200  200  403  403  403  403
+business_support      same_team    200  200  200  200  200  200  200  403  403  200  no   yes  403  403  403   403  200  404  404  404  404  404  403  403  403  200  403  403  403  200  200  403  403  403  403
+business_support      other_team   404  404  404  404  404  404  404  404  404  200  no   no   403  404  404   404  200  404  404  404  404  404  403  403  403  404  404  404  404  404  404  403  403  403  403
+business_support      none         404  404  404  404  404  404  404  404  404  403  no   no   403  404  404   404  200  404  404  404  404  404  403  403  403  404  404  404  404  404  404  403  403  403  403
+business_support      emergency    200  200  403  403  403  403  403  403  403  200  no   yes  403  403  403   403  200  404  404  404  404  404  403  403  403  200  403  403  403  200  200  403  403  403  403
+service_manager       allocated    200  200  200  200  200  200  200  200  200  200  yes  yes  200  200  200   200  403  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200
+service_manager       ended        200  200  200  200  200  200  200  200  200  200  no   yes  200  200  200   200  403  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200
+service_manager       same_team    200  200  200  200  200  200  200  200  200  200  no   yes  200  200  200   200  403  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200
+service_manager       other_team   200  200  200  200  200  200  200  200  200  200  no   yes  200  200  200   200  403  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200
+service_manager       none         200  200  200  200  200  200  200  200  200  200  no   yes  200  200  200   200  403  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200
+service_manager       emergency    200  200  200  200  200  200  200  200  200  200  no   yes  200  200  200   200  403  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200  200
+performance_analyst   allocated    404  404  404  404  404  404  404  404  404  403  no   403  403  404  404   404  403  404  404  404  404  404  403  403  403  404  404  404  404  404  404  403  403  403  403
+performance_analyst   ended        404  404  404  404  404  404  404  404  404  403  no   403  403  404  404   404  403  404  404  404  404  404  403  403  403  404  404  404  404  404  404  403  403  403  403
+performance_analyst   same_team    404  404  404  404  404  404  404  404  404  403  no   403  403  404  404   404  403  404  404  404  404  404  403  403  403  404  404  404  404  404  404  403  403  403  403
+performance_analyst   other_team   404  404  404  404  404  404  404  404  404  403  no   403  403  404  404   404  403  404  404  404  404  404  403  403  403  404  404  404  404  404  404  403  403  403  403
+performance_analyst   none         404  404  404  404  404  404  404  404  404  403  no   403  403  404  404   404  403  404  404  404  404  404  403  403  403  404  404  404  404  404  404  403  403  403  403
+performance_analyst   emergency    404  404  404  404  404  404  404  404  404  403  no   403  403  404  404   404  403  404  404  404  404  404  403  403  403  404  404  404  404  404  404  403  403  403  403
+auditor               allocated    404  404  404  404  404  404  404  404  404  403  no   403  403  404  404   404  403  200  200  200  200  200  200  200  200  404  404  404  404  404  404  403  403  403  403
+auditor               ended        404  404  404  404  404  404  404  404  404  403  no   403  403  404  404   404  403  200  200  200  200  200  200  200  200  404  404  404  404  404  404  403  403  403  403
+auditor               same_team    404  404  404  404  404  404  404  404  404  403  no   403  403  404  404   404  403  200  200  200  200  200  200  200  200  404  404  404  404  404  404  403  403  403  403
+auditor               other_team   404  404  404  404  404  404  404  404  404  403  no   403  403  404  404   404  403  200  200  200  200  200  200  200  200  404  404  404  404  404  404  403  403  403  403
+auditor               none         404  404  404  404  404  404  404  404  404  403  no   403  403  404  404   404  403  200  200  200  200  200  200  200  200  404  404  404  404  404  404  403  403  403  403
+auditor               emergency    404  404  404  404  404  404  404  404  404  403  no   403  403  404  404   404  403  200  200  200  200  200  200  200  200  404  404  404  404  404  404  403  403  403  403
+system_administrator  allocated    404  404  404  404  404  404  404  404  404  403  no   403  403  404  404   404  403  404  404  404  404  404  403  403  403  404  404  404  404  404  404  403  403  403  403
+system_administrator  ended        404  404  404  404  404  404  404  404  404  403  no   403  403  404  404   404  403  404  404  404  404  404  403  403  403  404  404  404  404  404  404  403  403  403  403
+system_administrator  same_team    404  404  404  404  404  404  404  404  404  403  no   403  403  404  404   404  403  404  404  404  404  404  403  403  403  404  404  404  404  404  404  403  403  403  403
+system_administrator  other_team   404  404  404  404  404  404  404  404  404  403  no   403  403  404  404   404  403  404  404  404  404  404  403  403  403  404  404  404  404  404  404  403  403  403  403
+system_administrator  none         404  404  404  404  404  404  404  404  404  403  no   403  403  404  404   404  403  404  404  404  404  404  403  403  403  404  404  404  404  404  404  403  403  403  403
+system_administrator  emergency    404  404  404  404  404  404  404  404  404  403  no   403  403  404  404   404  403  404  404  404  404  404  403  403  403  404  404  404  404  404  404  403  403  403  403
 """
 # fmt: on
 
@@ -184,7 +201,16 @@ def world(db):
     lead = AllocationFactory(family=family, case_role=CaseRole.LEAD_SOCIAL_WORKER)
     spare = UserFactory(team=home)  # a worker in the team, not yet allocated
     basis = SharingBasis.objects.create(person=mother, basis="consent", recorded_by=lead.worker)
+    # A closed referral: one to correct, and no open one in the way of recording another.
+    episode = EpisodeOfNeed.objects.create(
+        child=child,
+        referral_date=datetime.date(2024, 1, 8),
+        referral_source="2A",
+        closure_date=datetime.date(2024, 3, 1),
+        closure_reason="RC7",
+    )
     return {
+        "episode": episode,
         "basis": basis,
         "home": home,
         "other": other,
@@ -247,6 +273,14 @@ def url_for(column: str, world, *, family_id=None, person_id=None, allocation_id
         "adet": {"family_id": family_id, "person_id": world["mother"].pk},
         "basis": {"family_id": family_id, "person_id": world["mother"].pk},
         "wdrw": {"family_id": family_id, "person_id": world["mother"].pk, "basis_id": world["basis"].pk},
+        "jour": {"person_id": person_id},
+        "step": {"person_id": person_id, "step": "referral"},
+        "svis": {"person_id": person_id, "step": "visit"},
+        "corr": {"person_id": person_id, "record_type": "episodeofneed", "record_id": world["episode"].pk},
+        "chr": {"person_id": person_id},
+        "fchr": {"family_id": family_id},
+        "ttim": {"team_id": world["home"].pk},
+        "tovd": {"team_id": world["home"].pk},
     }.get(column, {})
     url = reverse(name, kwargs=kwargs)
     return url
@@ -296,7 +330,31 @@ ATTEMPTS = {
     "basis": lambda w: {"basis": "consent"},
     "wdrw": lambda w: {},
     "emer": lambda w: {"reference": w["family"].reference, "reason": "Refused user tries emergency access"},
+    "step": lambda w: {
+        **_date_boxes("referral_date", timezone.localdate() - datetime.timedelta(days=3)),
+        "referral_source": "6",
+        "no_further_action": "false",
+    },
+    "svis": lambda w: {
+        **_date_boxes("date", timezone.localdate() - datetime.timedelta(days=1)),
+        "child_seen": "true",
+        "seen_alone": "false",
+    },
+    "corr": lambda w: {
+        **_date_boxes("referral_date", datetime.date(2024, 1, 8)),
+        "referral_source": "6",
+        "no_further_action": "false",
+        **_date_boxes("closure_date", datetime.date(2024, 3, 1)),
+        "closure_reason": "RC7",
+        "reason": "The police made the referral",
+    },
 }
+
+
+def _date_boxes(name: str, day: datetime.date) -> dict:
+    return {f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year}
+
+
 # Who makes each attempt in the test that the attempts are real saves: a service manager can do all but
 # ask for emergency access (they see every family already), which a social worker in another team can.
 ALLOWED_TO_SAVE = {"emer": ("social_worker", "other_team")}
@@ -315,6 +373,10 @@ def snapshot(world) -> tuple:
         AdultDetail.objects.count(),
         sorted(SharingBasis.objects.values_list("pk", "withdrawn_on")),
         EmergencyAccess.objects.count(),
+        EpisodeOfNeed.objects.count(),
+        EpisodeOfNeed.objects.values_list("referral_source", flat=True).get(pk=world["episode"].pk),
+        Visit.objects.count(),
+        Correction.objects.count(),
     )
 
 
@@ -375,11 +437,25 @@ def test_matrix_names_only_pages_that_exist():
     assert set(COLUMNS.values()) | set(OUTSIDE_MATRIX) <= set(URL_NAMES)
 
 
+# Sample values for URL parts that are not ids.
+SAMPLE_SLUGS = {"step": "visit", "record_type": "episodeofneed"}
+
+
 def _sample_url(name: str) -> str:
     converters = URL_NAMES[name]
-    unknown = {k: type(c).__name__ for k, c in converters.items() if type(c).__name__ != "UUIDConverter"}
+    unknown = {
+        k: type(c).__name__
+        for k, c in converters.items()
+        if type(c).__name__ != "UUIDConverter" and k not in SAMPLE_SLUGS
+    }
     assert not unknown, f"give a sample value for {unknown} in {name}"
-    return reverse(name, kwargs={key: uuid.uuid4() for key in converters})
+    return reverse(
+        name,
+        kwargs={
+            key: uuid.uuid4() if type(c).__name__ == "UUIDConverter" else SAMPLE_SLUGS[key]
+            for key, c in converters.items()
+        },
+    )
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -402,6 +478,7 @@ def test_signed_in_home_page_redirects_to_my_families(client, db):
 
 
 FAMILY_PAGES = ["fam", "edit", "addp", "rel", "addr", "allo", "end", "pers", "ed_p"]
+JOURNEY_PAGES = ["jour", "step", "svis", "corr", "chr", "fchr"]
 
 
 def _without_csrf_token(html: bytes) -> str:
@@ -409,7 +486,7 @@ def _without_csrf_token(html: bytes) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html.decode())
 
 
-@pytest.mark.parametrize("column", FAMILY_PAGES)
+@pytest.mark.parametrize("column", FAMILY_PAGES + JOURNEY_PAGES)
 def test_forbidden_and_missing_records_give_identical_404s(client, world, column):
     client.force_login(make_user("social_worker", "other_team", world))
     forbidden = client.get(url_for(column, world))

@@ -1,0 +1,402 @@
+"""A child's chronology: the dated events of their case, newest first, from every part of the system.
+
+Each capability adds its own events by registering a provider (the statutory journey's is below; the
+workbook's significant events and group supervision decisions will add theirs):
+
+    @chronology.register(kinds={"significant-event": "Significant events"})
+    def significant_events(child_ids, kinds, limit):
+        ...  # yield ChronologyEvent(...) for these children
+
+A provider is called with the children's ids, the kinds asked for (None: all of its kinds) and `limit`
+(None: all; else the provider may return only its newest `limit` events, which is all the page needs).
+It must cost a fixed number of queries for any number of children: the family page and the family
+chronology ask for every child of a family at once.
+
+The journey's provider reads every kind of journey record in one UNION ALL query, sorted and limited in the
+database: the family page shows its latest events within the page's query budget, and a child with years of
+visits does not load them all to show the first page.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import json
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+
+from django.db.models import BooleanField, CharField, DateField, F, IntegerField, TextField, Value
+from django.db.models.functions import Cast
+from django.urls import reverse
+
+from safeguarding.people.models import Person
+
+from . import codes
+from . import models as journey
+
+
+@dataclasses.dataclass(frozen=True)
+class ChronologyEvent:
+    date: datetime.date
+    # The filter the event belongs to (a key of kinds()), and its label.
+    kind: str
+    kind_label: str
+    title: str
+    detail: str = ""
+    child_id: uuid.UUID | None = None
+    child_name: str = ""
+    # Where to read the record the event comes from, if anywhere.
+    link: str = ""
+    # Orders events of one day: higher is later in the day's story (a plan starts at its conference).
+    order: int = 0
+    # Breaks the last ties, so that paging through a chronology never repeats or skips an event.
+    key: str = ""
+
+    def sort_key(self):
+        return (self.date, self.order, self.key)
+
+
+Provider = Callable[[Sequence, "frozenset[str] | None", "int | None"], Iterable[ChronologyEvent]]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Registration:
+    provider: Provider
+    kinds: dict[str, str]
+
+
+_REGISTRY: list[_Registration] = []
+
+
+def register(provider: Provider | None = None, *, kinds: dict[str, str]):
+    """Add a provider of events of these kinds ({slug: label}); usable as a decorator."""
+
+    def add(func: Provider) -> Provider:
+        overlap = set(kinds) & set(all_kinds())
+        if overlap:
+            raise ValueError(f"chronology kinds already registered: {sorted(overlap)}")
+        _REGISTRY.append(_Registration(func, dict(kinds)))
+        return func
+
+    return add(provider) if provider is not None else add
+
+
+def unregister(provider: Provider) -> None:
+    _REGISTRY[:] = [r for r in _REGISTRY if r.provider is not provider]
+
+
+def all_kinds() -> dict[str, str]:
+    """Every kind of event, in the order the filter lists them."""
+    return {slug: label for registration in _REGISTRY for slug, label in registration.kinds.items()}
+
+
+def child_chronology(
+    child_ids: Iterable,
+    kinds: Iterable[str] | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    names: dict | None = None,
+) -> list[ChronologyEvent]:
+    """The children's events, newest first: all kinds, or only `kinds`; events offset..offset+limit.
+
+    `names` ({child_id: name}) saves the query for the children's names where the caller has them."""
+    child_ids = list(child_ids)
+    if not child_ids:
+        return []
+    wanted = None if kinds is None else frozenset(kinds)
+    needed = None if limit is None else offset + limit
+    events: list[ChronologyEvent] = []
+    for registration in _REGISTRY:
+        asked = None if wanted is None else wanted & set(registration.kinds)
+        if asked is not None and not asked:
+            continue
+        events.extend(
+            event
+            for event in registration.provider(child_ids, asked, needed)
+            if wanted is None or event.kind in wanted
+        )
+    events.sort(key=ChronologyEvent.sort_key, reverse=True)
+    events = events[offset:needed]
+    if names is None:
+        names = {
+            person.pk: person.full_name
+            for person in Person.objects.filter(pk__in={e.child_id for e in events if e.child_id}).only(
+                "first_name", "last_name"
+            )
+        }
+    return [dataclasses.replace(e, child_name=names.get(e.child_id, "")) for e in events]
+
+
+# --- the statutory journey's events ---------------------------------------------------------------------
+
+JOURNEY_KINDS = {
+    "referral": "Referrals, decisions and closures",
+    "assessment": "Assessments",
+    "section-47": "Strategy discussions, section 47 enquiries and initial conferences",
+    "cp-plan": "Child protection plans",
+    "review-conference": "Review conferences",
+    "core-group": "Core group meetings",
+    "cin-plan": "Child in need plans",
+    "visit": "Visits",
+    "pre-proceedings": "Pre-proceedings",
+    "court": "Care proceedings and hearings",
+    "looked-after": "Looked-after episodes",
+    "looked-after-review": "Looked-after reviews",
+    "missing": "Missing episodes",
+}
+
+# The columns every branch of the union gives, in this order, with their types: a branch that has no value
+# for one gives an empty one of the same type, so that both databases can unite the branches.
+_TEXTS = ("t1", "t2", "t3", "t4")
+_DATES = ("d2", "d3")
+_FLAGS = ("b1", "b2")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Branch:
+    """One kind of dated event read from one journey model: for each row with `date` set (and `where`)."""
+
+    event: str  # identifies the branch in the union's rows
+    kind: str
+    model: type
+    date: str
+    order: int
+    texts: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    where: dict = dataclasses.field(default_factory=dict)
+
+    def queryset(self, child_ids):
+        columns = {
+            "event": Value(self.event, output_field=CharField()),
+            "seq": Value(self.order, output_field=IntegerField()),
+            "cid": F("child_id"),
+            "rid": F("pk"),
+            "day": F(self.date),
+        }
+        for name, field in zip(_DATES, (*self.dates, None, None), strict=False):
+            # Typed, not a bare NULL: PostgreSQL resolves a union's column types pair by pair, and two
+            # bare NULLs would make the column text.
+            columns[name] = F(field) if field else Cast(Value(None), output_field=DateField())
+        for name, field in zip(_TEXTS, (*self.texts, None, None, None, None), strict=False):
+            if field == "factors":
+                columns[name] = Cast("factors", output_field=TextField())
+            else:
+                columns[name] = (
+                    Cast(field, output_field=TextField()) if field else Value("", output_field=TextField())
+                )
+        for name, field in zip(_FLAGS, (*self.flags, None, None), strict=False):
+            columns[name] = F(field) if field else Value(False, output_field=BooleanField())
+        return (
+            self.model.objects.filter(child_id__in=child_ids, **{f"{self.date}__isnull": False}, **self.where)
+            .order_by()
+            .values(**columns)
+        )
+
+
+J = journey
+_BRANCHES = (
+    _Branch(
+        "referral",
+        "referral",
+        J.EpisodeOfNeed,
+        "referral_date",
+        10,
+        texts=("referral_source", "primary_need"),
+    ),
+    _Branch("nfa", "referral", J.EpisodeOfNeed, "referral_date", 11, where={"no_further_action": True}),
+    _Branch("assessment-start", "assessment", J.Assessment, "start_date", 20),
+    _Branch("assessment-authorised", "assessment", J.Assessment, "authorised_on", 21, texts=("factors",)),
+    _Branch(
+        "strategy",
+        "section-47",
+        J.Section47Enquiry,
+        "strategy_discussion_date",
+        30,
+        dates=("start_date", "icpc_target"),
+        flags=("icpc_not_required",),
+    ),
+    _Branch("icpc", "section-47", J.Section47Enquiry, "icpc_date", 31, dates=("icpc_target",)),
+    _Branch("cp-start", "cp-plan", J.ChildProtectionPlan, "start_date", 40, texts=("initial_category",)),
+    _Branch("review", "review-conference", J.ReviewConference, "date", 41),
+    _Branch("core-group", "core-group", J.CoreGroupMeeting, "date", 42),
+    _Branch(
+        "cp-end", "cp-plan", J.ChildProtectionPlan, "end_date", 43, texts=("end_reason", "latest_category")
+    ),
+    _Branch("cin-start", "cin-plan", J.ChildInNeedPlan, "start_date", 45),
+    _Branch("cin-end", "cin-plan", J.ChildInNeedPlan, "end_date", 46),
+    _Branch("visit", "visit", J.Visit, "date", 50, flags=("child_seen", "seen_alone")),
+    _Branch("plo-lpm", "pre-proceedings", J.PreProceedings, "legal_planning_meeting_date", 60),
+    _Branch("plo-letter", "pre-proceedings", J.PreProceedings, "letter_before_proceedings_date", 61),
+    _Branch("plo-fgdm-offered", "pre-proceedings", J.PreProceedings, "fgdm_offered_date", 62),
+    _Branch("plo-fgdm-held", "pre-proceedings", J.PreProceedings, "fgdm_held_date", 63),
+    _Branch("plo-meeting", "pre-proceedings", J.PreProceedingsMeeting, "date", 64, texts=("kind",)),
+    _Branch("plo-decision", "pre-proceedings", J.PreProceedings, "decision_date", 65, texts=("outcome",)),
+    _Branch(
+        "proceedings", "court", J.CareProceedings, "application_date", 70, texts=("court", "case_number")
+    ),
+    _Branch("hearing", "court", J.CourtHearing, "date", 71, texts=("kind",)),
+    _Branch("final-order", "court", J.CareProceedings, "final_order_date", 72, texts=("final_order",)),
+    # An episode ending the day the next begins (X1) comes before the new one on that day.
+    _Branch("lac-end", "looked-after", J.LookedAfterEpisode, "end_date", 80, texts=("reason_ceased",)),
+    _Branch(
+        "lac-start",
+        "looked-after",
+        J.LookedAfterEpisode,
+        "start_date",
+        81,
+        texts=("reason_new_episode", "legal_status", "placement_type", "category_of_need"),
+    ),
+    _Branch("lac-review", "looked-after-review", J.LookedAfterReview, "date", 82, texts=("participation",)),
+    _Branch("missing", "missing", J.MissingEpisode, "start_date", 83, texts=("kind",), dates=("end_date",)),
+    # Closure is the last thing that happens on its day.
+    _Branch("closure", "referral", J.EpisodeOfNeed, "closure_date", 99, texts=("closure_reason",)),
+)
+_BY_EVENT = {branch.event: branch for branch in _BRANCHES}
+
+
+def _label(choices, code: str) -> str:
+    return str(dict(choices).get(code, code)) if code else ""
+
+
+def _day(value) -> str:
+    return f"{value:%-d %B %Y}" if value else ""
+
+
+def _sentences(*parts: str) -> str:
+    return " ".join(part if part.endswith(".") else f"{part}." for part in parts if part)
+
+
+def _factors(text: str) -> str:
+    try:
+        factors = json.loads(text) if text else []
+    except ValueError:
+        factors = []
+    if isinstance(factors, str):  # a JSON string stored inside the JSON column by some drivers
+        factors = json.loads(factors)
+    if not factors:
+        return "No factors recorded"
+    return "Factors: " + "; ".join(f"{c} {codes.ASSESSMENT_FACTORS.get(c, '')}".strip() for c in factors)
+
+
+def _title_and_detail(row) -> tuple[str, str]:
+    """The words for one row of the union: what happened, and what else the record says about it."""
+    event, t1, t2, t3, t4 = row["event"], row["t1"], row["t2"], row["t3"], row["t4"]
+    d2, d3, b1, b2 = row["d2"], row["d3"], row["b1"], row["b2"]
+    if event == "referral":
+        need = _label(codes.PrimaryNeed.choices, t2)
+        return "Referral received", _sentences(
+            f"From: {_label(codes.ReferralSource.choices, t1)}", f"Primary need: {need}" if need else ""
+        )
+    if event == "nfa":
+        return "Referral decision: no further action", ""
+    if event == "closure":
+        return "Referral closed", _sentences(_label(codes.ClosureReason.choices, t1))
+    if event == "assessment-start":
+        return "Assessment started", ""
+    if event == "assessment-authorised":
+        return "Assessment authorised", _sentences(_factors(t1))
+    if event == "strategy":
+        return "Strategy discussion", _sentences(
+            f"Section 47 enquiry started {_day(d2)}" if d2 else "",
+            "The enquiry found no conference was needed"
+            if b1
+            else (f"Initial conference due by {_day(d3)}" if d3 else ""),
+        )
+    if event == "icpc":
+        late = d3 and row["day"] > d3
+        return "Initial child protection conference", _sentences(
+            f"Due by {_day(d3)}{': late' if late else ''}" if d3 else ""
+        )
+    if event == "cp-start":
+        return "Child protection plan started", _sentences(
+            f"Category: {_label(codes.AbuseCategory.choices, t1)}"
+        )
+    if event == "cp-end":
+        reason = _label(journey.ChildProtectionPlan.EndReason.choices, t1)
+        return "Child protection plan ended", _sentences(reason)
+    if event == "review":
+        return "Child protection review conference", ""
+    if event == "core-group":
+        return "Core group meeting", ""
+    if event == "cin-start":
+        return "Child in need plan started", ""
+    if event == "cin-end":
+        return "Child in need plan ended", ""
+    if event == "visit":
+        if b1 and b2:
+            return "Visit: child seen alone", ""
+        return ("Visit: child seen", "") if b1 else ("Visit: child not seen", "")
+    if event == "plo-lpm":
+        return "Legal planning meeting: pre-proceedings started", ""
+    if event == "plo-letter":
+        return "Letter before proceedings sent", ""
+    if event == "plo-fgdm-offered":
+        return "Family group decision making offered", ""
+    if event == "plo-fgdm-held":
+        return "Family group decision making held", ""
+    if event == "plo-meeting":
+        return _label(journey.PreProceedingsMeeting.Kind.choices, t1) or "Pre-proceedings meeting", ""
+    if event == "plo-decision":
+        return "Pre-proceedings decision", _sentences(_label(codes.PreProceedingsOutcome.choices, t1))
+    if event == "proceedings":
+        return "Application for care proceedings", _sentences(
+            f"Court: {t1}" if t1 else "", f"Case number: {t2}" if t2 else ""
+        )
+    if event == "hearing":
+        return _label(codes.HearingKind.choices, t1) or "Court hearing", ""
+    if event == "final-order":
+        return "Final order", _sentences(_label(codes.FinalOrder.choices, t1))
+    if event == "lac-start":
+        return "Looked-after episode started", _sentences(
+            _label(codes.ReasonNewEpisode.choices, t1),
+            f"Legal status: {_label(codes.LegalStatus.choices, t2)}",
+            f"Placement: {_label(codes.PlacementType.choices, t3)}",
+            f"Category of need: {_label(codes.CategoryOfNeed.choices, t4)}" if t4 else "",
+        )
+    if event == "lac-end":
+        return "Looked-after episode ended", _sentences(_label(codes.ReasonCeased.choices, t1))
+    if event == "lac-review":
+        return "Looked-after review", _sentences(
+            f"Participation: {_label(codes.ReviewParticipation.choices, t1)}" if t1 else ""
+        )
+    if event == "missing":
+        return _label(codes.MissingKind.choices, t1) or "Missing", _sentences(
+            f"Returned {_day(d2)}" if d2 else "Not yet returned"
+        )
+    return event, ""  # pragma: no cover - every branch above has its words
+
+
+@register(kinds=JOURNEY_KINDS)
+def journey_events(child_ids, kinds, limit):
+    branches = [b for b in _BRANCHES if kinds is None or b.kind in kinds]
+    if not branches:
+        return []
+    first, *rest = (branch.queryset(child_ids) for branch in branches)
+    rows = (
+        first.union(*rest, all=True).order_by("-day", "-seq", "-rid")
+        if rest
+        else first.order_by("-day", "-seq", "-rid")
+    )
+    if limit is not None:
+        rows = rows[:limit]
+    events = []
+    for row in rows:
+        branch = _BY_EVENT[row["event"]]
+        title, detail = _title_and_detail(row)
+        record_anchor = f"{branch.model._meta.model_name}-{row['rid']}"
+        events.append(
+            ChronologyEvent(
+                date=row["day"],
+                kind=branch.kind,
+                kind_label=JOURNEY_KINDS[branch.kind],
+                title=title,
+                detail=detail,
+                child_id=row["cid"],
+                link=reverse("journey:child-journey", args=[row["cid"]]) + f"#{record_anchor}",
+                order=branch.order,
+                key=f"{row['rid']}",
+            )
+        )
+    return events

@@ -1,0 +1,339 @@
+"""Reads for the child's journey page and the next due dates on the child's pages.
+
+`journey_page` loads each kind of journey record for the child once (one query per kind, not per record),
+with the corrections made to them and the child's deadlines, and arranges them in the journey's sections
+with the steps the user may record now. Its query count is the same for a child with one visit or five
+hundred; the page shows the latest visits and counts the rest (all of them are on the chronology).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from . import models as journey
+from .forms import display_label_for
+from .models import Correction, Deadline
+from .policies import journey_can_correct, journey_steps_can_record
+from .selectors import DUE_SOON, LATER, OVERDUE, due_soon_until
+from .services import displayed_value
+from .steps import CORRECTABLE_FIELDS, STEPS, Step
+
+LATEST_VISITS = 10
+
+# Values the service works out that the worker never types, shown with the record.
+DERIVED_ROWS: dict[type[models.Model], tuple[tuple[str, str], ...]] = {
+    journey.Section47Enquiry: (("icpc_target", "Initial conference due by"),),
+}
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+# --- next due dates ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class DueRow:
+    deadline: Deadline
+    status: str
+    days_overdue: int
+
+    @property
+    def kind_label(self) -> str:
+        return self.deadline.get_kind_display()
+
+
+def due_rows(deadlines, today: datetime.date | None = None) -> list[DueRow]:
+    """The deadlines with their status as of today (overdue, due soon or later), soonest first."""
+    today = today or timezone.localdate()
+    soon = due_soon_until(today)
+    rows = []
+    for deadline in sorted(deadlines, key=lambda d: (d.due_date, d.kind)):
+        if deadline.due_date < today:
+            rows.append(DueRow(deadline, OVERDUE, (today - deadline.due_date).days))
+        else:
+            rows.append(DueRow(deadline, DUE_SOON if deadline.due_date <= soon else LATER, 0))
+    return rows
+
+
+def child_due_rows(child) -> list[DueRow]:
+    """A child's next due dates (one query)."""
+    return due_rows(child.deadlines.order_by("due_date"))
+
+
+# --- records as the page shows them -------------------------------------------------------------------------
+
+
+@dataclass
+class CorrectionView:
+    correction: Correction
+    # (label, before, after)
+    changes: list[tuple[str, str, str]]
+
+
+@dataclass
+class RecordView:
+    record: models.Model
+    rows: list[tuple[str, str]]
+    corrections: list[CorrectionView] = field(default_factory=list)
+    correct_url: str = ""
+    # Records that belong to this one: an episode's assessments, a plan's reviews and core groups.
+    parts: list[tuple[str, list[RecordView]]] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return str(self.record)
+
+    @property
+    def title_in_sentence(self) -> str:
+        """ "the visit on 3 March 2026", for link text read out of context."""
+        return lower_first(self.title)
+
+    @property
+    def model_name(self) -> str:
+        return self.record._meta.model_name
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.model_name}-{self.record.pk}"
+
+
+@dataclass
+class StepLink:
+    step: Step
+    url: str
+
+
+@dataclass
+class Group:
+    """One kind of record in a section: "Child protection plans", shown as cards or as a table."""
+
+    heading: str
+    records: list[RecordView]
+    as_table: bool = False
+    empty: str = ""
+    # How many there are when only the latest are shown.
+    total: int | None = None
+    more_url: str = ""
+
+    @property
+    def columns(self) -> list[str]:
+        return [label for label, _ in self.records[0].rows] if self.records else []
+
+
+@dataclass
+class Section:
+    title: str
+    groups: list[Group]
+    steps: list[StepLink]
+
+    @property
+    def slug(self) -> str:
+        return self.title.lower().replace(" ", "-")
+
+
+def correction_views(corrections, model) -> list[CorrectionView]:
+    return [
+        CorrectionView(
+            correction,
+            [
+                (display_label_for(model, name), before, after)
+                for name, (before, after) in correction.changes.items()
+            ],
+        )
+        for correction in corrections
+    ]
+
+
+class _Builder:
+    def __init__(self, child, *, can_correct: bool):
+        self.child = child
+        self.can_correct = can_correct
+        self.corrections: dict[tuple[str, str], list[Correction]] = defaultdict(list)
+        for correction in Correction.objects.filter(child=child).select_related("corrected_by"):
+            self.corrections[(correction.record_type, str(correction.record_id))].append(correction)
+
+    def view(self, record, parts=()) -> RecordView:
+        model = type(record)
+        rows = [
+            (display_label_for(model, name), displayed_value(record, name))
+            for name in CORRECTABLE_FIELDS[model]
+        ]
+        rows += [(label, displayed_value(record, name)) for name, label in DERIVED_ROWS.get(model, ())]
+        key = (record._meta.model_name, str(record.pk))
+        return RecordView(
+            record=record,
+            rows=rows,
+            corrections=correction_views(self.corrections.get(key, []), model),
+            correct_url=reverse(
+                "journey:record-correct", args=[self.child.pk, record._meta.model_name, record.pk]
+            )
+            if self.can_correct
+            else "",
+            parts=list(parts),
+        )
+
+
+def _by(rows, attribute: str) -> dict:
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[getattr(row, attribute)].append(row)
+    return grouped
+
+
+def available_steps(user, child) -> list[Step]:
+    """The steps the user may record for the child now: allowed by the policy, and for a step that
+    completes a record or attaches to one, with that record open (steps.Step.find)."""
+    allowed = journey_steps_can_record(user, child, [step.slug for step in STEPS])
+    found: dict = {}
+    steps = []
+    for step in STEPS:
+        if step.slug not in allowed:
+            continue
+        if step.find is not None:
+            # Several steps share one finder (every step attached to the open referral): ask it once.
+            if step.find not in found:
+                found[step.find] = step.find(child)
+            if found[step.find] is None:
+                continue
+        steps.append(step)
+    return steps
+
+
+def journey_page(user, child) -> dict:
+    """Everything the child's journey page shows, in a fixed number of queries."""
+    can_correct = journey_can_correct(user, child)
+    build = _Builder(child, can_correct=can_correct)
+    of_child = {"child": child}
+
+    episodes = list(
+        journey.EpisodeOfNeed.objects.filter(**of_child).order_by("-referral_date", "-created_at")
+    )
+    assessments = _by(journey.Assessment.objects.filter(**of_child).order_by("-start_date"), "episode_id")
+    enquiries = list(journey.Section47Enquiry.objects.filter(**of_child).order_by("-start_date"))
+    cp_plans = list(journey.ChildProtectionPlan.objects.filter(**of_child).order_by("-start_date"))
+    reviews = _by(journey.ReviewConference.objects.filter(**of_child).order_by("-date"), "plan_id")
+    core_groups = _by(journey.CoreGroupMeeting.objects.filter(**of_child).order_by("-date"), "plan_id")
+    cin_plans = list(journey.ChildInNeedPlan.objects.filter(**of_child).order_by("-start_date"))
+    visits = list(journey.Visit.objects.filter(**of_child).order_by("-date", "-created_at")[:LATEST_VISITS])
+    visit_count = journey.Visit.objects.filter(**of_child).count()
+    pre_proceedings = list(
+        journey.PreProceedings.objects.filter(**of_child).order_by("-legal_planning_meeting_date")
+    )
+    meetings = _by(
+        journey.PreProceedingsMeeting.objects.filter(**of_child).order_by("-date"), "pre_proceedings_id"
+    )
+    proceedings = list(journey.CareProceedings.objects.filter(**of_child).order_by("-application_date"))
+    hearings = _by(journey.CourtHearing.objects.filter(**of_child).order_by("-date"), "proceedings_id")
+    looked_after = list(
+        journey.LookedAfterEpisode.objects.filter(**of_child).order_by("-start_date", "-created_at")
+    )
+    lac_reviews = list(journey.LookedAfterReview.objects.filter(**of_child).order_by("-date"))
+    missing = list(journey.MissingEpisode.objects.filter(**of_child).order_by("-start_date"))
+
+    records = {
+        "Referral and assessment": [
+            Group(
+                "Referrals",
+                [
+                    build.view(e, [("Assessments", [build.view(a) for a in assessments.get(e.pk, [])])])
+                    for e in episodes
+                ],
+                empty="No referrals recorded.",
+            )
+        ],
+        "Child protection": [
+            Group(
+                "Strategy discussions and section 47 enquiries",
+                [build.view(s) for s in enquiries],
+                empty="No section 47 enquiries recorded.",
+            ),
+            Group(
+                "Child protection plans",
+                [
+                    build.view(
+                        p,
+                        [
+                            ("Review conferences", [build.view(r) for r in reviews.get(p.pk, [])]),
+                            ("Core group meetings", [build.view(c) for c in core_groups.get(p.pk, [])]),
+                        ],
+                    )
+                    for p in cp_plans
+                ],
+                empty="No child protection plans recorded.",
+            ),
+        ],
+        "Child in need": [
+            Group(
+                "Child in need plans",
+                [build.view(p) for p in cin_plans],
+                empty="No child in need plans recorded.",
+            )
+        ],
+        "Visits": [
+            Group(
+                "Latest visits" if visit_count > len(visits) else "Visits",
+                [build.view(v) for v in visits],
+                as_table=True,
+                empty="No visits recorded.",
+                total=visit_count,
+                more_url=reverse("journey:child-chronology", args=[child.pk]) + "?kind=visit",
+            )
+        ],
+        "Pre-proceedings and court": [
+            Group(
+                "Pre-proceedings",
+                [
+                    build.view(p, [("Meetings", [build.view(m) for m in meetings.get(p.pk, [])])])
+                    for p in pre_proceedings
+                ],
+                empty="No pre-proceedings recorded.",
+            ),
+            Group(
+                "Care proceedings",
+                [
+                    build.view(p, [("Hearings", [build.view(h) for h in hearings.get(p.pk, [])])])
+                    for p in proceedings
+                ],
+                empty="No care proceedings recorded.",
+            ),
+        ],
+        "Looked after": [
+            Group(
+                "Looked-after episodes",
+                [build.view(e) for e in looked_after],
+                empty="No looked-after episodes.",
+            ),
+            Group(
+                "Looked-after reviews",
+                [build.view(r) for r in lac_reviews],
+                as_table=True,
+                empty="No looked-after reviews recorded.",
+            ),
+            Group(
+                "Missing episodes",
+                [build.view(m) for m in missing],
+                as_table=True,
+                empty="No missing episodes recorded.",
+            ),
+        ],
+    }
+    steps_by_section = defaultdict(list)
+    for step in available_steps(user, child):
+        steps_by_section[step.section].append(
+            StepLink(step, reverse("journey:step", args=[child.pk, step.slug]))
+        )
+    sections = [Section(title, groups, steps_by_section.get(title, [])) for title, groups in records.items()]
+    return {
+        "sections": sections,
+        "due": child_due_rows(child),
+        "can_correct": can_correct,
+        "can_record": any(section.steps for section in sections),
+    }

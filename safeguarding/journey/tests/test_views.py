@@ -1,0 +1,450 @@
+"""The child's journey pages through the real views: recording each step, rule errors on the form, who may
+record and correct, corrections kept with their history, and a journey page whose query count does not
+grow with the child's history."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from safeguarding.accounts.models import User
+from safeguarding.allocation.models import CaseRole
+from safeguarding.audit.models import AuditEvent
+from safeguarding.core.tests.factories import (
+    AllocationFactory,
+    FamilyMemberFactory,
+    TeamFactory,
+    UserFactory,
+)
+from safeguarding.journey import models as journey
+from safeguarding.journey.forms import STEP_FORMS
+from safeguarding.journey.records import journey_page
+from safeguarding.journey.steps import STEPS, STEPS_BY_SLUG
+
+from .journeys import POSTS, dates, day, do, make_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return make_world()
+
+
+def allocated(world, **user) -> User:
+    worker = UserFactory(team=world.team, **user)
+    AllocationFactory(family=world.family, worker=worker, case_role=CaseRole.OTHER)
+    return worker
+
+
+def step_url(world, slug: str, person=None) -> str:
+    return reverse("journey:step", args=[(person or world.child).pk, slug])
+
+
+def journey_url(world, person=None) -> str:
+    return reverse("journey:child-journey", args=[(person or world.child).pk])
+
+
+def record_count() -> int:
+    return sum(model.objects.count() for model in {step.model for step in STEPS})
+
+
+def test_every_step_has_a_form_and_a_post_in_these_tests():
+    assert set(POSTS) == set(STEPS_BY_SLUG) == set(STEP_FORMS)
+
+
+def test_every_steps_section_is_on_the_journey_page(world):
+    titles = {section.title for section in journey_page(world.sw, world.child)["sections"]}
+    assert {step.section for step in STEPS} <= titles
+
+
+# --- recording each step -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", list(POSTS))
+def test_a_social_worker_records_each_step_through_its_page(client, world, slug):
+    before, data = POSTS[slug]
+    do(world.sw, world.child, *before)
+    client.force_login(world.sw)
+    step = STEPS_BY_SLUG[slug]
+
+    page = client.get(step_url(world, slug))
+    assert page.status_code == 200
+    assert escape(step.title) in page.content.decode()
+
+    found_before = step.find(world.child) if step.mode == "complete" else None
+    count_before = step.model.objects.filter(child=world.child).count()
+    response = client.post(step_url(world, slug), data)
+
+    assert response.status_code == 302, response.content.decode()
+    assert response["Location"].startswith(journey_url(world))
+    if step.mode == "create":
+        assert step.model.objects.filter(child=world.child).count() == count_before + 1
+    else:
+        assert step.find(world.child) != found_before or step.slug == "cp-plan-category"
+    landing = client.get(response["Location"])
+    assert landing.status_code == 200
+    assert "govuk-notification-banner--success" in landing.content.decode()
+
+
+def test_recording_says_what_was_recorded_and_what_is_due_next(client, world):
+    client.force_login(world.sw)
+    response = client.post(step_url(world, "referral"), POSTS["referral"][1], follow=True)
+    body = response.content.decode()
+    assert f"Referral on {day(0):%-d %B %Y} recorded" in body
+    deadline = journey.Deadline.objects.filter(child=world.child).order_by("due_date").first()
+    if deadline is not None:  # the assessment's 45 working days run from the referral
+        assert f"Next due: {deadline.get_kind_display().lower()} by {deadline.due_date:%-d %B %Y}" in body
+    else:
+        assert "Nothing is due for" in body
+
+
+def test_a_rule_error_from_the_service_is_shown_on_the_form_and_nothing_is_saved(client, world):
+    plan = do(world.sw, world.child, "referral", "strategy-discussion", "initial-conference", "cp-plan")
+    client.force_login(world.sw)
+    data = {**dates("end_date", plan.start_date), "end_reason": "no_longer_needed"}
+
+    response = client.post(step_url(world, "cp-plan-end"), data)
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "govuk-error-summary" in body
+    assert "cannot start and end on the same day" in body
+    plan.refresh_from_db()
+    assert plan.end_date is None
+
+
+def test_a_form_error_is_shown_with_the_field_and_nothing_is_saved(client, world):
+    client.force_login(world.sw)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=2)
+    data = {**POSTS["visit"][1], **dates("date", tomorrow)}
+
+    response = client.post(step_url(world, "visit"), data)
+
+    assert response.status_code == 200
+    assert "Date of the visit must be today or in the past" in response.content.decode()
+    assert not journey.Visit.objects.exists()
+
+
+def test_a_step_waiting_for_a_record_says_what_to_record_first(client, world):
+    client.force_login(world.sw)
+    page = client.get(step_url(world, "cp-plan-end")).content.decode()
+    assert "There is no open child protection plan" in page
+    assert '<form method="post" novalidate>' not in page
+
+    response = client.post(step_url(world, "cp-plan-end"), POSTS["cp-plan-end"][1])
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    assert record_count() == 0
+
+
+def test_the_conference_page_shows_when_the_conference_is_due(client, world):
+    enquiry = do(world.sw, world.child, "referral", "strategy-discussion")
+    client.force_login(world.sw)
+    body = client.get(step_url(world, "initial-conference")).content.decode()
+    assert f"{enquiry.icpc_target:%-d %B %Y}" in body
+    assert "Initial child protection conference due by" in body
+
+
+def test_the_authorisation_page_shows_when_the_assessment_is_due(client, world):
+    from safeguarding.journey.clocks import assessment_due
+
+    do(world.sw, world.child, "referral", "assessment")
+    client.force_login(world.sw)
+    body = client.get(step_url(world, "assessment-authorisation")).content.decode()
+    assert f"{assessment_due(day(0)):%-d %B %Y}" in body
+    assert "45 working days from the referral" in body
+
+
+def test_the_factors_are_grouped_with_the_parents_problems_first(client, world):
+    do(world.sw, world.child, "referral", "assessment")
+    client.force_login(world.sw)
+    body = client.get(step_url(world, "assessment-authorisation")).content.decode()
+    heading = body.index("The adults' problems Family Safeguarding works on")
+    parent = body.index('value="1B"')
+    other = body.index('value="1A"')
+    none = body.index('value="21"')
+    assert heading < parent < other < none
+    assert 'value="21" data-behaviour="exclusive"' in body
+
+
+def test_unknown_step_is_not_found(client, world):
+    client.force_login(world.sw)
+    assert client.get(step_url(world, "no-such-step")).status_code == 404
+    assert client.post(step_url(world, "no-such-step"), {}).status_code == 404
+
+
+# --- who may see and record ----------------------------------------------------------------------------
+
+
+def test_a_partner_agency_practitioner_reads_the_journey_but_may_not_record(client, world):
+    do(world.sw, world.child, "referral")
+    practitioner = allocated(world, partner=True)
+    client.force_login(practitioner)
+
+    page = client.get(journey_url(world))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Referral on" in body
+    assert step_url(world, "assessment") not in body
+    assert client.get(step_url(world, "assessment")).status_code == 403
+    before = record_count()
+    assert client.post(step_url(world, "visit"), POSTS["visit"][1]).status_code == 403
+    assert record_count() == before
+    assert client.get(reverse("journey:child-chronology", args=[world.child.pk])).status_code == 200
+
+
+def test_a_family_support_worker_records_a_visit_but_not_a_referral(client, world):
+    worker = allocated(world, role=User.Role.FAMILY_SUPPORT_WORKER)
+    client.force_login(worker)
+
+    body = client.get(journey_url(world)).content.decode()
+    assert step_url(world, "visit") in body
+    assert step_url(world, "referral") not in body
+    assert client.post(step_url(world, "visit"), POSTS["visit"][1]).status_code == 302
+    assert journey.Visit.objects.get().visited_by == worker
+    assert client.get(step_url(world, "referral")).status_code == 403
+    assert client.post(step_url(world, "referral"), POSTS["referral"][1]).status_code == 403
+    assert not journey.EpisodeOfNeed.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        lambda w: journey_url(w),
+        lambda w: step_url(w, "visit"),
+        lambda w: reverse("journey:child-chronology", args=[w.child.pk]),
+        lambda w: reverse("journey:family-chronology", args=[w.family.pk]),
+    ],
+    ids=["journey", "step", "chronology", "family chronology"],
+)
+def test_an_unrelated_social_worker_is_told_not_found_and_the_refusal_is_audited(client, world, url):
+    stranger = UserFactory(team=TeamFactory())
+    client.force_login(stranger)
+
+    assert client.get(url(world)).status_code == 404
+    assert AuditEvent.objects.filter(actor=stranger, action=AuditEvent.Action.DENIED).exists()
+    assert not AuditEvent.objects.filter(actor=stranger, action=AuditEvent.Action.VIEW).exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        lambda w: journey_url(w, w.mother),
+        lambda w: step_url(w, "visit", w.mother),
+        lambda w: reverse("journey:child-chronology", args=[w.mother.pk]),
+    ],
+    ids=["journey", "step", "chronology"],
+)
+def test_an_adults_pages_are_not_found_the_journey_is_a_childs(client, world, url):
+    client.force_login(world.sw)
+    assert client.get(url(world)).status_code == 404
+    assert client.post(step_url(world, "visit", world.mother), POSTS["visit"][1]).status_code == 404
+    assert not journey.Visit.objects.exists()
+
+
+def test_viewing_the_journey_is_audited_as_a_view_of_the_child(client, world):
+    client.force_login(world.sw)
+    client.get(journey_url(world))
+    event = AuditEvent.objects.filter(actor=world.sw, action=AuditEvent.Action.VIEW).latest("id")
+    assert event.object_id == str(world.child.pk)
+    assert event.family_id == world.family.pk
+
+
+def test_recording_is_audited_by_the_service(client, world):
+    client.force_login(world.sw)
+    client.post(step_url(world, "visit"), POSTS["visit"][1])
+    visit = journey.Visit.objects.get()
+    assert AuditEvent.objects.filter(
+        actor=world.sw, action=AuditEvent.Action.CREATE, object_id=str(visit.pk)
+    ).exists()
+
+
+# --- the journey page ----------------------------------------------------------------------------------
+
+
+def test_the_journey_page_offers_only_the_steps_that_can_be_recorded_now(client, world):
+    client.force_login(world.sw)
+    body = client.get(journey_url(world)).content.decode()
+    for always in ("referral", "visit", "pre-proceedings", "care-proceedings", "looked-after", "missing"):
+        assert step_url(world, always) in body
+    for waiting in ("assessment", "cp-plan-end", "closure", "hearing", "looked-after-end"):
+        assert step_url(world, waiting) not in body
+
+    do(world.sw, world.child, "referral")
+    body = client.get(journey_url(world)).content.decode()
+    assert step_url(world, "assessment") in body
+    assert step_url(world, "closure") in body
+
+
+def test_the_journey_page_shows_the_records_values_and_next_due_dates(client, world):
+    do(world.sw, world.child, "referral", "assessment")
+    journey.Deadline.objects.create(
+        child=world.child,
+        family=world.family,
+        kind=journey.Deadline.Kind.ASSESSMENT,
+        due_date=timezone.localdate() - datetime.timedelta(days=3),
+        basis="45 working days from the referral",
+    )
+    client.force_login(world.sw)
+    body = client.get(journey_url(world)).content.decode()
+    assert "Schools" in body  # the referral source, as words
+    assert "N1 Abuse, neglect and exploitation" in body
+    assert "Assessments" in body and f"{day(1):%-d %B %Y}" in body
+    assert "Next due" in body and "Overdue" in body
+
+
+def test_the_journey_page_costs_the_same_queries_for_one_record_or_many(client, world):
+    def add_history(n: int, offset: int):
+        for i in range(n):
+            journey.Visit.objects.create(child=world.child, date=day(offset + i), child_seen=True)
+            journey.ReviewConference.objects.create(child=world.child, plan=plan, date=day(20 + offset + i))
+            journey.CoreGroupMeeting.objects.create(child=world.child, plan=plan, date=day(15 + offset + i))
+            journey.LookedAfterReview.objects.create(
+                child=world.child, date=day(70 + offset + i), participation="PN1"
+            )
+            journey.MissingEpisode.objects.create(
+                child=world.child, kind="M", start_date=day(80 + offset + i)
+            )
+            journey.Correction.objects.create(
+                child=world.child,
+                record_type="episodeofneed",
+                record_id=episode.pk,
+                changes={"referral_source": ["Schools", "Police"]},
+                reason=f"Typed wrongly {i}",
+                corrected_by=world.sw,
+            )
+
+    episode = do(world.sw, world.child, "referral")
+    plan = do(world.sw, world.child, "strategy-discussion", "initial-conference", "cp-plan")
+    do(world.sw, world.child, "looked-after")
+    add_history(1, 0)
+    client.force_login(world.sw)
+    url = journey_url(world)
+
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    add_history(15, 1)
+    with CaptureQueriesContext(connection) as big:
+        assert client.get(url).status_code == 200
+
+    assert len(big) == len(small), "\n".join(q["sql"] for q in big.captured_queries)
+    assert "Showing the latest 10 of 16" in client.get(url).content.decode()
+
+
+# --- corrections ---------------------------------------------------------------------------------------
+
+
+def correct_url(world, record) -> str:
+    return reverse("journey:record-correct", args=[world.child.pk, record._meta.model_name, record.pk])
+
+
+def test_a_correction_is_saved_with_its_reason_and_the_history_is_shown(client, world):
+    episode = do(world.sw, world.child, "referral")
+    client.force_login(world.sw)
+    page = client.get(correct_url(world, episode)).content.decode()
+    assert "Why are you correcting this?" in page
+    assert f'value="{day(0).day}"' in page  # prefilled
+
+    data = {
+        **dates("referral_date", day(0)),
+        "referral_source": "6",
+        "primary_need": "N1",
+        "no_further_action": "false",
+        "reason": "The police made the referral, not the school",
+    }
+    response = client.post(correct_url(world, episode), data)
+
+    assert response.status_code == 302
+    episode.refresh_from_db()
+    assert episode.referral_source == "6"
+    correction = journey.Correction.objects.get()
+    assert correction.changes == {"referral_source": ["Schools", "Police"]}
+    journey_body = client.get(journey_url(world)).content.decode()
+    assert "The police made the referral, not the school" in journey_body
+    assert "Schools changed to Police" in journey_body
+    assert f"by {world.sw.display_name}" in journey_body
+    correct_body = client.get(correct_url(world, episode)).content.decode()
+    assert "Corrected on" in correct_body and "The police made the referral, not the school" in correct_body
+
+
+def test_a_correction_needs_a_reason(client, world):
+    episode = do(world.sw, world.child, "referral")
+    client.force_login(world.sw)
+    data = {**dates("referral_date", day(1)), "referral_source": "2A", "no_further_action": "false"}
+    response = client.post(correct_url(world, episode), data)
+    assert response.status_code == 200
+    assert "Enter why you are correcting this" in response.content.decode()
+    episode.refresh_from_db()
+    assert episode.referral_date == day(0)
+
+
+def test_a_correction_that_changes_nothing_is_refused_with_a_message(client, world):
+    episode = do(world.sw, world.child, "referral")
+    client.force_login(world.sw)
+    data = {
+        **dates("referral_date", day(0)),
+        "referral_source": "2A",
+        "primary_need": "N1",
+        "no_further_action": "false",
+        "reason": "Checking",
+    }
+    response = client.post(correct_url(world, episode), data)
+    assert response.status_code == 200
+    assert "You have not changed anything" in response.content.decode()
+    assert not journey.Correction.objects.exists()
+
+
+def test_correcting_needs_a_known_record_of_this_child_and_a_worker_who_may_correct(client, world):
+    episode = do(world.sw, world.child, "referral")
+    client.force_login(world.sw)
+    unknown_type = reverse("journey:record-correct", args=[world.child.pk, "person", episode.pk])
+    assert client.get(unknown_type).status_code == 404
+    missing = reverse("journey:record-correct", args=[world.child.pk, "episodeofneed", uuid.uuid4()])
+    assert client.get(missing).status_code == 404
+    sibling = FamilyMemberFactory(family=world.family).person
+    not_theirs = reverse("journey:record-correct", args=[sibling.pk, "episodeofneed", episode.pk])
+    assert client.get(not_theirs).status_code == 404
+
+    client.force_login(allocated(world, role=User.Role.FAMILY_SUPPORT_WORKER))
+    assert client.get(correct_url(world, episode)).status_code == 403
+    client.force_login(allocated(world, partner=True))
+    assert client.get(correct_url(world, episode)).status_code == 403
+    body = client.get(journey_url(world)).content.decode()
+    assert correct_url(world, episode) not in body
+
+
+# --- the person and family pages -----------------------------------------------------------------------
+
+
+def test_a_childs_page_links_to_the_journey_and_shows_the_next_due_dates(client, world):
+    journey.Deadline.objects.create(
+        child=world.child,
+        family=world.family,
+        kind=journey.Deadline.Kind.CP_VISIT,
+        due_date=timezone.localdate() + datetime.timedelta(days=1),
+        basis="10 working days from the last visit",
+    )
+    client.force_login(world.sw)
+    body = client.get(reverse("people:person-detail", args=[world.child.pk])).content.decode()
+    assert journey_url(world) in body
+    assert reverse("journey:child-chronology", args=[world.child.pk]) in body
+    assert "Child protection visit" in body and "Due soon" in body
+
+    adult = client.get(reverse("people:person-detail", args=[world.mother.pk])).content.decode()
+    assert journey_url(world, world.mother) not in adult
+
+
+def test_the_family_page_shows_the_latest_events_and_links_to_the_chronology(client, world):
+    do(world.sw, world.child, "referral")
+    client.force_login(world.sw)
+    body = client.get(reverse("people:family-detail", args=[world.family.pk])).content.decode()
+    assert "Referral received" in body and "for Mia" in body
+    assert reverse("journey:family-chronology", args=[world.family.pk]) in body
