@@ -7,9 +7,11 @@ period's events through indexes on (action, occurred_at) and (actor, occurred_at
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import Counter, deque
 from dataclasses import dataclass, field
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
@@ -133,6 +135,9 @@ def _person_about(person: Person) -> Q:
         # Records about the person kept by other parts of the system (an adult's sharing basis, say) name
         # them in the detail.
         | Q(action__in=[Action.CREATE, Action.CHANGE], detail__person=person_key)
+        # A child's statutory journey records (safeguarding/journey) name the child in the detail.
+        | Q(action__in=[Action.CREATE, Action.CHANGE, Action.CORRECT], detail__child=person_key)
+        | Q(action=Action.DENIED, detail__child_id=person_key)
     )
 
 
@@ -174,6 +179,22 @@ RECORD_LABELS = {
     "adultdetail": "Adult's sensitive detail",
     "sharingbasis": "Basis for sharing",
 }
+
+
+@functools.cache
+def _record_label(object_type: str) -> str:
+    """What kind of record an event is about, in words. Record types added by later capabilities (a
+    child's statutory journey, say) are named from their model's verbose name, so the log reads without
+    this module knowing every app."""
+    if object_type in RECORD_LABELS:
+        return RECORD_LABELS[object_type]
+    for model in django_apps.get_models():
+        if model._meta.model_name == object_type:
+            name = str(model._meta.verbose_name)
+            return name[:1].upper() + name[1:]
+    return object_type.replace("_", " ").capitalize()
+
+
 FIELD_LABELS = {
     "first_name": "first name",
     "middle_names": "middle names",
@@ -236,7 +257,7 @@ def describe(events: list[AuditEvent]) -> list[LogRow]:
         if event.object_type == "person" and event.object_id in names:
             record = f"Person record: {names[event.object_id]}"
         elif event.object_type:
-            record = RECORD_LABELS.get(event.object_type, event.object_type.replace("_", " ").capitalize())
+            record = _record_label(event.object_type)
         elif "person_id" in event.detail:
             record = "Person record"
         elif "family_id" in event.detail or event.family_id:
@@ -271,7 +292,8 @@ def _what(event: AuditEvent) -> str:
     if action == Action.CORRECT:
         changes = detail.get("changes") if isinstance(detail.get("changes"), dict) else {}
         fields = ", ".join(str(k).replace("_", " ") for k in sorted(changes))
-        return f"Corrected {fields or 'the record'}. Reason given: {detail.get('reason', '')}"
+        # The reason stays out of the log, like the values: it can carry case content.
+        return f"Corrected {fields or 'the record'}"
     if action == Action.CREATE:
         return "Recorded"
     if action == Action.ALLOCATE:

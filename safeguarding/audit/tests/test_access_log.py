@@ -337,3 +337,35 @@ def test_the_log_page_costs_the_same_number_of_queries_however_long_the_log(clie
     for person in (council.mia, council.leo, council.dana) * 30:
         audit_record(actor=UserFactory(), action=Action.VIEW, obj=person, family_id=council.carter.pk)
     assert count() == small
+
+
+def test_a_childs_log_lists_their_statutory_journey_without_its_values_or_reasons(client, council):
+    """Journey records are the child's: recording and correcting them shows in the child's own log, by kind
+    of record and field, never with the dates, codes or the reason given (they are case content)."""
+    from safeguarding.journey import services as journey_services
+
+    episode = journey_services.journey_record(
+        actor=council.worker,
+        child=council.mia,
+        step="referral",
+        values={
+            "referral_date": datetime.date(2025, 3, 3),
+            "referral_source": "6",
+            "no_further_action": False,
+        },
+    )
+    journey_services.journey_correct(
+        actor=council.worker,
+        record=episode,
+        values={"referral_source": "2A"},
+        reason="Mother told us the school rang first",
+    )
+    client.force_login(council.auditor)
+    rows = table_rows(person_log(client, council.mia))
+    assert "Corrected referral source" in rows[1] and "Episode of need" in rows[1]
+    assert "Recorded" in rows[2] and "Episode of need" in rows[2]
+    body = " ".join(rows)
+    for case_content in ("2025", "Police", "Schools", "school rang"):
+        assert case_content not in body
+    # Her brother's log does not list her journey.
+    assert not any("Episode of need" in row for row in table_rows(person_log(client, council.leo)))
