@@ -26,6 +26,7 @@ from safeguarding.people.codes import Disability, Ethnicity
 from safeguarding.people.identifiers import UPN_LETTERS, nhs_number_check_digit, upn_check_letter
 from safeguarding.people.models import Address, AdultDetail, Family, FamilyMember, Person, Relationship
 
+from . import journeys
 from . import personas as cast
 
 
@@ -537,6 +538,8 @@ def build_council(*, scale: str = "demo", seed: int = 2026, today: datetime.date
     Allocation.works_with.through.objects.bulk_create(b.works_with, batch_size=BATCH)
     AdultDetail.objects.bulk_create(b.adult_details, batch_size=BATCH)
     SharingBasis.objects.bulk_create(b.sharing_bases, batch_size=BATCH)
+    # Every child's statutory history, drawn after everything above so the rest of the council is unchanged.
+    journey_counts = journeys.build_journeys(b, families, staff, north_team_name=cast.NORTH_TEAM)
     _demo_emergency_access(b, families)
     return {
         "teams": len(teams),
@@ -545,4 +548,6 @@ def build_council(*, scale: str = "demo", seed: int = 2026, today: datetime.date
         "children": sum(1 for m in b.members if m.member_type == "child"),
         "adults": sum(1 for m in b.members if m.member_type == "adult"),
         "allocations": len(b.allocations),
+        "journey_records": sum(n for kind, n in journey_counts.items() if kind != "deadlines"),
+        "deadlines": journey_counts["deadlines"],
     }
