@@ -17,6 +17,7 @@ from django import forms
 from django.db import models
 
 from safeguarding.core.forms import GovukDateField, GovukForm
+from safeguarding.people.identifiers import POSTCODE_MESSAGE, postcode_is_valid
 
 from . import codes
 from . import models as journey
@@ -188,7 +189,6 @@ ENDS_WITH_REASON = (
 )
 # Fields a step asks for without requiring: whether a child was seen alone only applies if they were seen.
 NOT_REQUIRED = {(journey.Visit, "seen_alone")}
-POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", re.ASCII)
 
 
 def text_for(model, field: str) -> Text:
@@ -323,8 +323,8 @@ class JourneyForm(GovukForm):
 
     def clean_placement_postcode(self):
         value = re.sub(r"\s+", " ", self.cleaned_data["placement_postcode"].strip().upper())
-        if value and not POSTCODE.fullmatch(value):
-            raise forms.ValidationError("Enter a real postcode, for example LS1 4AP")
+        if value and not postcode_is_valid(value):
+            raise forms.ValidationError(POSTCODE_MESSAGE)
         return value
 
     def clean(self):

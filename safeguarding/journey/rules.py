@@ -17,13 +17,14 @@ need plan, a change of placement).
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Callable, Iterable
 from types import SimpleNamespace
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils import timezone
+
+from safeguarding.people.identifiers import POSTCODE_MESSAGE, postcode_is_valid
 
 from . import codes
 from .models import (
@@ -136,7 +137,6 @@ PROVIDER_OPTIONAL_PLACEMENTS = frozenset({"Z11", "Z12", "Z13", "Z14"})
 NOT_WITH_PARENTS_PROVIDERS = frozenset({"PR3", "PR4", "PR5"})
 
 # A UK postcode's shape, as the people app's address form accepts it.
-POSTCODE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", re.ASCII)
 
 
 def check(record) -> None:
@@ -1086,8 +1086,8 @@ def _placement(record: LookedAfterEpisode, errors: _Errors) -> None:
             "with parents",
         )
     postcode = record.placement_postcode
-    if postcode and not POSTCODE.fullmatch(postcode.strip().upper()):
-        errors.add("placement_postcode", "Enter a real postcode, for example LS1 4AP")
+    if postcode and not postcode_is_valid(postcode):
+        errors.add("placement_postcode", POSTCODE_MESSAGE)
 
 
 def _looked_after_review(record: LookedAfterReview, errors: _Errors) -> None:

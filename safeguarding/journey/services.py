@@ -13,6 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 
 from safeguarding.audit.services import Action, audit_record
+from safeguarding.people.identifiers import normalise_postcode
 from safeguarding.people.models import FamilyMember, Person
 
 from . import clocks, codes, rules
@@ -67,16 +68,7 @@ def _derive(record, *, actor, created: bool) -> None:
             # Placed with parents: the provider is the parents (PR0, SSDA903 rule 550 keeps PR0 for P1). A
             # worker may still choose the council's or another council's provision where that arranged it.
             record.placement_provider = codes.PlacementProvider.PARENTS
-        record.placement_postcode = _normalise_postcode(record.placement_postcode)
-
-
-def _normalise_postcode(value: str) -> str:
-    """Store a postcode as DB1 1AA however it was typed ("db11aa", "db1  1aa"): the inward code is always
-    the last three characters. Anything that is not a postcode is left for the rules to refuse."""
-    compact = "".join((value or "").split()).upper()
-    if len(compact) >= 5 and rules.POSTCODE.fullmatch(compact):
-        return f"{compact[:-3]} {compact[-3:]}"
-    return (value or "").strip()
+        record.placement_postcode = normalise_postcode(record.placement_postcode)
 
 
 def _save(record, fields: tuple[str, ...] | None = None) -> None:

@@ -11,7 +11,14 @@ from django.utils import timezone
 from safeguarding.core.forms import GovukDateField, GovukForm
 
 from .codes import Disability, Ethnicity, Sex
-from .identifiers import nhs_number_is_valid, normalise_nhs_number, normalise_upn, upn_is_valid
+from .identifiers import (
+    POSTCODE_MESSAGE,
+    nhs_number_is_valid,
+    normalise_nhs_number,
+    normalise_upn,
+    postcode_is_valid,
+    upn_is_valid,
+)
 from .models import AdultDetail, FamilyMember, Relationship
 
 
@@ -177,8 +184,8 @@ class AddressForm(GovukForm):
 
     def clean_postcode(self):
         value = re.sub(r"\s+", " ", self.cleaned_data["postcode"].strip().upper())
-        if not re.fullmatch(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", value, re.ASCII):
-            raise forms.ValidationError("Enter a real postcode, for example LS1 4AP")
+        if not postcode_is_valid(value):
+            raise forms.ValidationError(POSTCODE_MESSAGE)
         return value
 
 

@@ -65,3 +65,23 @@ def upn_is_valid(value: str) -> bool:
     if not upn[12].isdigit() and upn[12] not in UPN_LETTERS:
         return False
     return upn[0] == upn_check_letter(upn[1:])
+
+
+# A UK postcode's shape (outward code, optional space, inward code), checked on addresses and on the
+# postcodes the SSDA903 return carries. Shape only: whether it exists needs the postcode directory.
+_POSTCODE_SHAPE = re.compile(r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}", re.ASCII)
+POSTCODE_MESSAGE = "Enter a real postcode, for example LS1 4AP"
+
+
+def normalise_postcode(value: str) -> str:
+    """A postcode written as DB1 1AA however it was typed ("db11aa", "db1  1aa"): the inward code is
+    always the last three characters. Anything that is not a postcode comes back trimmed, for the caller to
+    refuse."""
+    compact = "".join((value or "").split()).upper()
+    if postcode_is_valid(compact):
+        return f"{compact[:-3]} {compact[-3:]}"
+    return (value or "").strip()
+
+
+def postcode_is_valid(value: str) -> bool:
+    return bool(_POSTCODE_SHAPE.fullmatch((value or "").strip().upper()))
