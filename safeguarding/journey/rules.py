@@ -236,6 +236,39 @@ def _both_or_neither(record, errors: _Errors, date_field: str, other_field: str,
         errors.add(date_field, enter)
 
 
+def _one_open_and_no_overlap(
+    record,
+    errors: _Errors,
+    *,
+    name: str,
+    start: str,
+    end: str,
+    noun: str,
+    ended: str,
+    before_new: str,
+    rule: str,
+) -> None:
+    """A period a child has one of at a time (a referral, a plan): no second open one, and no overlap with
+    the child's earlier ones. The open one is reported once, by the first rule, not again as an overlap."""
+    others = list(type(record).objects.filter(child_id=record.child_id).exclude(pk=record.pk))
+    open_other = next((o for o in others if getattr(o, end) is None), None)
+    record_is_open = getattr(record, end) is None
+    if record_is_open and open_other is not None:
+        errors.add(
+            None, f"{name} already has an open {noun} from {_d(getattr(open_other, start))}. {before_new}"
+        )
+    _no_overlap(
+        record,
+        [o for o in others if o is not open_other or not record_is_open],
+        errors,
+        start=start,
+        end=end,
+        noun=noun,
+        ended=ended,
+        rule=rule,
+    )
+
+
 def _no_overlap(
     record,
     others: Iterable,
@@ -319,24 +352,17 @@ def _episode(record: EpisodeOfNeed, errors: _Errors) -> None:
             f"The contact date must be on or before the referral date, {_d(record.referral_date)}",
         )
 
-    others = list(EpisodeOfNeed.objects.filter(child_id=record.child_id).exclude(pk=record.pk))
-    open_other = next((o for o in others if o.closure_date is None), None)
-    if record.closure_date is None and open_other is not None:
-        errors.add(
-            None,
-            f"{name} already has an open referral from {_d(open_other.referral_date)}. Close it before "
-            "recording a new one.",
-        )
     # CIN census: a child's episodes do not overlap, and a new referral starts on or after the day the
     # previous one closed (the same day is allowed: a case closed in the morning can be re-referred).
-    _no_overlap(
+    _one_open_and_no_overlap(
         record,
-        [o for o in others if o is not open_other or record.closure_date is not None],
         errors,
+        name=name,
         start="referral_date",
         end="closure_date",
         noun="referral",
         ended="closed",
+        before_new="Close it before recording a new one.",
         rule="a child's referrals cannot overlap",
     )
 
@@ -574,23 +600,16 @@ def _cp_plan(record: ChildProtectionPlan, errors: _Errors) -> None:
         select="Select why the plan ended",
     )
 
-    others = list(ChildProtectionPlan.objects.filter(child_id=record.child_id).exclude(pk=record.pk))
-    open_other = next((o for o in others if o.end_date is None), None)
     # DfE CIN validation: one open child protection plan at a time.
-    if record.end_date is None and open_other is not None:
-        errors.add(
-            None,
-            f"{name} already has an open child protection plan from {_d(open_other.start_date)}. End it "
-            "before starting a new one.",
-        )
-    _no_overlap(
+    _one_open_and_no_overlap(
         record,
-        [o for o in others if o is not open_other or record.end_date is not None],
         errors,
+        name=name,
         start="start_date",
         end="end_date",
         noun="child protection plan",
         ended="ended",
+        before_new="End it before starting a new one.",
         rule="a child's child protection plans cannot overlap",
     )
     _cin_and_cp_do_not_overlap(
@@ -629,22 +648,15 @@ def _cin_plan(record: ChildInNeedPlan, errors: _Errors) -> None:
         errors.add(
             "end_date", f"The plan's end date must be on or after its start date, {_d(record.start_date)}"
         )
-    others = list(ChildInNeedPlan.objects.filter(child_id=record.child_id).exclude(pk=record.pk))
-    open_other = next((o for o in others if o.end_date is None), None)
-    if record.end_date is None and open_other is not None:
-        errors.add(
-            None,
-            f"{name} already has an open child in need plan from {_d(open_other.start_date)}. End it before "
-            "starting a new one.",
-        )
-    _no_overlap(
+    _one_open_and_no_overlap(
         record,
-        [o for o in others if o is not open_other or record.end_date is not None],
         errors,
+        name=name,
         start="start_date",
         end="end_date",
         noun="child in need plan",
         ended="ended",
+        before_new="End it before starting a new one.",
         rule="a child's child in need plans cannot overlap",
     )
     for cp in ChildProtectionPlan.objects.filter(child_id=record.child_id):
