@@ -86,6 +86,12 @@ TEXTS: dict[tuple[type[models.Model], str], Text] = {
     (journey.ChildProtectionPlan, "initial_category"): Text(
         "Category of abuse", "As decided at the initial conference", choose="the category of abuse"
     ),
+    (journey.ChildProtectionPlan, "started_at_transfer_in"): Text(
+        "Did the plan start at a transfer-in conference?",
+        "Yes if the child moved here while on another council's child protection plan. Leave unanswered "
+        "if the plan started at an initial conference here.",
+        if_yes="the plan started at a transfer-in conference",
+    ),
     (journey.ChildProtectionPlan, "latest_category"): Text(
         "Latest category of abuse",
         "As decided at the latest conference",
@@ -188,7 +194,7 @@ ENDS_WITH_REASON = (
     ("final_order_date", "final_order"),
 )
 # Fields a step asks for without requiring: whether a child was seen alone only applies if they were seen.
-NOT_REQUIRED = {(journey.Visit, "seen_alone")}
+NOT_REQUIRED = {(journey.Visit, "seen_alone"), (journey.ChildProtectionPlan, "started_at_transfer_in")}
 
 
 def text_for(model, field: str) -> Text:

@@ -128,8 +128,11 @@ class ChildProtectionPlan(JourneyRecord):
         OTHER = "other", "Other"
 
     episode = models.ForeignKey(EpisodeOfNeed, on_delete=models.PROTECT, related_name="cp_plans")
-    # The ICPC date (Working Together 2023).
+    # The ICPC date (Working Together 2023), or the date of the transfer-in conference for a child who
+    # moved here while on another council's plan (Working Together 2023: the receiving council holds a
+    # transfer-in conference; there is no section 47 enquiry or initial conference here).
     start_date = models.DateField()
+    started_at_transfer_in = models.BooleanField("Started at a transfer-in conference", default=False)
     initial_category = models.CharField(max_length=3, choices=codes.AbuseCategory.choices)
     latest_category = models.CharField(max_length=3, choices=codes.AbuseCategory.choices)
     end_date = models.DateField(null=True, blank=True)

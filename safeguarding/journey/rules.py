@@ -573,8 +573,11 @@ def _cp_plan(record: ChildProtectionPlan, errors: _Errors) -> None:
     _within_episode(record, errors, "start_date")
     # Working Together 2023: a child becomes the subject of a child protection plan at the initial child
     # protection conference, so the plan starts on the day of a conference recorded for the child.
+    # A transfer-in plan starts at the transfer-in conference instead: the initial conference was held by
+    # the council the child moved from.
     if (
         record.start_date
+        and not record.started_at_transfer_in
         and not Section47Enquiry.objects.filter(
             child_id=record.child_id, icpc_date=record.start_date
         ).exists()
@@ -582,7 +585,8 @@ def _cp_plan(record: ChildProtectionPlan, errors: _Errors) -> None:
         errors.add(
             "start_date",
             "Record the initial child protection conference first: a child protection plan starts on the "
-            f"day of the initial conference, and none is recorded on {_d(record.start_date)}",
+            f"day of the initial conference, and none is recorded on {_d(record.start_date)}. If the child "
+            "moved here on another council's plan, answer yes to the transfer-in conference question",
         )
     # DfE CIN validation: a child protection plan cannot start and end on the same day.
     if record.end_date and record.start_date and record.end_date <= record.start_date:

@@ -139,7 +139,7 @@ STEPS: tuple[Step, ...] = (
         "Start a child protection plan",
         "Child protection",
         journey.ChildProtectionPlan,
-        ("start_date", "initial_category"),
+        ("start_date", "initial_category", "started_at_transfer_in"),
         find=_open_episode,
         parent_field="episode",
         needs="Record a referral first: a child protection plan belongs to an open referral",

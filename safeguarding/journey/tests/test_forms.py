@@ -176,6 +176,7 @@ def test_a_correction_form_has_the_records_correctable_fields_and_a_reason():
     assert list(form_class.base_fields) == [
         "start_date",
         "initial_category",
+        "started_at_transfer_in",
         "latest_category",
         "end_date",
         "end_reason",

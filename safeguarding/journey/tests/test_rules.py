@@ -541,10 +541,17 @@ def test_a_plan_starts_on_the_day_of_an_initial_conference(episode):
     assert refused(cp(episode, d(2025, 3, 21))) == {
         "start_date": [
             "Record the initial child protection conference first: a child protection plan starts on the "
-            "day of the initial conference, and none is recorded on 21 March 2025"
+            "day of the initial conference, and none is recorded on 21 March 2025. If the child moved here "
+            "on another council's plan, answer yes to the transfer-in conference question"
         ]
     }
     rules.check(cp(episode, d(2025, 3, 20)))
+
+
+def test_a_plan_transferred_in_from_another_council_starts_at_its_transfer_in_conference(episode):
+    # Working Together 2023: the initial conference was the other council's; this council holds a
+    # transfer-in conference, and no section 47 enquiry of its own.
+    rules.check(cp(episode, d(2025, 3, 21), started_at_transfer_in=True))
 
 
 def test_a_plan_cannot_start_and_end_on_the_same_day(episode):

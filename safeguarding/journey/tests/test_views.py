@@ -448,3 +448,24 @@ def test_the_family_page_shows_the_latest_events_and_links_to_the_chronology(cli
     body = client.get(reverse("people:family-detail", args=[world.family.pk])).content.decode()
     assert "Referral received" in body and "for Mia" in body
     assert reverse("journey:family-chronology", args=[world.family.pk]) in body
+
+
+def test_a_child_who_moved_here_on_another_councils_plan_starts_it_at_the_transfer_in_conference(
+    client, world
+):
+    """No section 47 enquiry or initial conference here: the worker answers the transfer-in question, and
+    the plan's clocks run from the transfer-in conference."""
+    do(world.sw, world.child, "referral")
+    client.force_login(world.sw)
+    post = {**dates("start_date", day(10)), "initial_category": "NEG"}
+
+    refused = client.post(step_url(world, "cp-plan"), post)
+    assert refused.status_code == 200
+    assert "answer yes to the transfer-in conference question" in refused.content.decode()
+    assert not journey.ChildProtectionPlan.objects.exists()
+
+    response = client.post(step_url(world, "cp-plan"), {**post, "started_at_transfer_in": "true"})
+    assert response.status_code == 302
+    plan = journey.ChildProtectionPlan.objects.get(child=world.child)
+    assert plan.started_at_transfer_in and plan.start_date == day(10)
+    assert world.child.deadlines.filter(kind=journey.Deadline.Kind.FIRST_CORE_GROUP).exists()
