@@ -21,11 +21,22 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 
-from django.db.models import BooleanField, CharField, DateField, F, IntegerField, TextField, Value
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateField,
+    F,
+    IntegerField,
+    TextField,
+    UUIDField,
+    Value,
+)
 from django.db.models.functions import Cast
 from django.urls import reverse
 
@@ -368,19 +379,67 @@ def _title_and_detail(row) -> tuple[str, str]:
     return event, ""  # pragma: no cover - every branch above has its words
 
 
-@register(kinds=JOURNEY_KINDS)
-def journey_events(child_ids, kinds, limit):
+@functools.lru_cache(maxsize=256)
+def _union_sql(vendor: str, kinds: frozenset | None, children: int, limit: int | None):
+    """The SQL of the journey's union for this many children, with the positions of their ids among its
+    parameters.
+
+    Building and compiling a 27-branch union through the ORM costs about 30 ms of CPU, against about
+    1 ms to run it: that made the family page (which shows the latest events) miss its 100 ms target on
+    the large council. The SQL depends only on the kinds asked for, the number of children and the limit,
+    so it is compiled once with stand-in ids and run with the real ones."""
     branches = [b for b in _BRANCHES if kinds is None or b.kind in kinds]
     if not branches:
-        return []
-    first, *rest = (branch.queryset(child_ids) for branch in branches)
-    rows = (
-        first.union(*rest, all=True).order_by("-day", "-seq", "-rid")
-        if rest
-        else first.order_by("-day", "-seq", "-rid")
-    )
+        return None
+    stand_ins = [uuid.UUID(int=n + 1) for n in range(children)]
+    first, *rest = (branch.queryset(stand_ins) for branch in branches)
+    rows = first.union(*rest, all=True) if rest else first
+    rows = rows.order_by("-day", "-seq", "-rid")
     if limit is not None:
         rows = rows[:limit]
+    sql, params = rows.query.sql_with_params()
+    field = UUIDField()
+    slot_of = {field.get_db_prep_value(u, connection): n for n, u in enumerate(stand_ins)}
+    slots = tuple(slot_of.get(p) if isinstance(p, (str, uuid.UUID)) else None for p in params)
+    return sql, tuple(params), slots
+
+
+def _as_date(value):
+    # SQLite returns dates from a raw query as text; PostgreSQL as dates.
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _as_uuid(value):
+    return value if isinstance(value, uuid.UUID) or value is None else uuid.UUID(str(value))
+
+
+def _journey_rows(child_ids, kinds, limit) -> list[dict]:
+    compiled = _union_sql(
+        connection.vendor, None if kinds is None else frozenset(kinds), len(child_ids), limit
+    )
+    if compiled is None:
+        return []
+    sql, params, slots = compiled
+    field = UUIDField()
+    real = [field.get_db_prep_value(child_id, connection) for child_id in child_ids]
+    params = [real[slot] if slot is not None else param for param, slot in zip(params, slots, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [column[0] for column in cursor.description]
+        rows = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+    for row in rows:
+        row["day"] = _as_date(row["day"])
+        for name in _DATES:
+            row[name] = _as_date(row[name])
+        row["cid"], row["rid"] = _as_uuid(row["cid"]), _as_uuid(row["rid"])
+        for name in _FLAGS:
+            row[name] = bool(row[name])
+    return rows
+
+
+@register(kinds=JOURNEY_KINDS)
+def journey_events(child_ids, kinds, limit):
+    rows = _journey_rows(list(child_ids), kinds, limit)
     events = []
     for row in rows:
         branch = _BY_EVENT[row["event"]]

@@ -272,3 +272,21 @@ def test_a_partner_agency_practitioner_sees_the_chronology_of_a_family_they_work
     client.force_login(allocated(world, partner=True))
     assert client.get(reverse("journey:family-chronology", args=[world.family.pk])).status_code == 200
     assert client.get(reverse("journey:child-chronology", args=[world.child.pk])).status_code == 200
+
+
+def test_the_compiled_chronology_is_reused_for_other_children_and_shows_only_their_events(world):
+    """The union's SQL is compiled once for a number of children and run with the real ids: a second child
+    asked for with the same shape of query must get their own events, never the first child's."""
+    other = FamilyMemberFactory(family=world.family, member_type="child").person
+    do(world.sw, world.child, "referral")
+    do(world.sw, other, "referral", "assessment")
+    chronology._union_sql.cache_clear()
+
+    first = child_chronology([world.child.pk], limit=10)
+    second = child_chronology([other.pk], limit=10)
+
+    assert chronology._union_sql.cache_info().hits >= 1
+    assert {e.child_id for e in first} == {world.child.pk}
+    assert {e.child_id for e in second} == {other.pk}
+    assert "Assessment started" in titles(second) and "Assessment started" not in titles(first)
+    assert all(isinstance(e.date, datetime.date) for e in first + second)
