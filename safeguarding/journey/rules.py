@@ -236,6 +236,11 @@ def _both_or_neither(record, errors: _Errors, date_field: str, other_field: str,
         errors.add(date_field, enter)
 
 
+def _another(record, **where):
+    """Another record of the same kind matching `where` (an open one, usually): the one-at-a-time rules."""
+    return type(record).objects.filter(**where).exclude(pk=record.pk).first()
+
+
 def _one_open_and_no_overlap(
     record,
     errors: _Errors,
@@ -533,12 +538,8 @@ def _section47(record: Section47Enquiry, errors: _Errors) -> None:
             "needed, not both",
         )
     if record.is_open:
-        open_other = (
-            Section47Enquiry.objects.filter(
-                episode_id=record.episode_id, icpc_date__isnull=True, icpc_not_required=False
-            )
-            .exclude(pk=record.pk)
-            .first()
+        open_other = _another(
+            record, episode_id=record.episode_id, icpc_date__isnull=True, icpc_not_required=False
         )
         if open_other is not None:
             errors.add(
@@ -827,11 +828,7 @@ def _pre_proceedings(record: PreProceedings, errors: _Errors) -> None:
         select="Select the decision",
     )
     if record.decision_date is None:
-        open_other = (
-            PreProceedings.objects.filter(child_id=record.child_id, decision_date__isnull=True)
-            .exclude(pk=record.pk)
-            .first()
-        )
+        open_other = _another(record, child_id=record.child_id, decision_date__isnull=True)
         if open_other is not None:
             errors.add(
                 None,
@@ -902,11 +899,7 @@ def _care_proceedings(record: CareProceedings, errors: _Errors) -> None:
         select="Select the final order",
     )
     if record.final_order_date is None:
-        open_other = (
-            CareProceedings.objects.filter(child_id=record.child_id, final_order_date__isnull=True)
-            .exclude(pk=record.pk)
-            .first()
-        )
+        open_other = _another(record, child_id=record.child_id, final_order_date__isnull=True)
         if open_other is not None:
             errors.add(
                 None,
