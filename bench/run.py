@@ -213,10 +213,10 @@ def choose_pages() -> list[Page]:
 
     from safeguarding.accounts.models import User
     from safeguarding.allocation.models import Allocation
-    from safeguarding.journey.models import Deadline
-    from safeguarding.journey.policies import TASK_CASE_ROLES
     from safeguarding.people.identifiers import format_nhs_number
     from safeguarding.people.models import Family, FamilyMember, Person
+    from safeguarding.tasks.models import Deadline
+    from safeguarding.tasks.policies import TASK_CASE_ROLES
 
     # A social worker with a typical caseload: the median by current allocations (ties by username).
     social_workers = list(

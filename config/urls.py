@@ -7,14 +7,14 @@ admin.site.site_title = "Family Safeguarding administration"
 urlpatterns = [
     path("accounts/", include("safeguarding.accounts.urls")),
     path("admin/", admin.site.urls),
-    path("audit/", include("safeguarding.audit.urls")),
-    path("", include("safeguarding.allocation.urls")),
-    path("", include("safeguarding.people.urls")),
+    path("audit/", include("safeguarding.governance.urls")),
+    path("", include("safeguarding.casefile.urls")),
     path("", include("safeguarding.access.urls")),
     path("", include("safeguarding.journey.urls")),
+    path("", include("safeguarding.tasks.urls")),
 ]
 
-handler404 = "safeguarding.core.views.not_found"
-handler403 = "safeguarding.core.views.forbidden"
-handler400 = "safeguarding.core.views.bad_request"
-handler500 = "safeguarding.core.views.server_error"
+handler404 = "safeguarding.casefile.errors.not_found"
+handler403 = "safeguarding.casefile.errors.forbidden"
+handler400 = "safeguarding.casefile.errors.bad_request"
+handler500 = "safeguarding.casefile.errors.server_error"

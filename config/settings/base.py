@@ -39,7 +39,10 @@ INSTALLED_APPS = [
     "safeguarding.people",
     "safeguarding.allocation",
     "safeguarding.access",
+    "safeguarding.tasks",
     "safeguarding.journey",
+    "safeguarding.casefile",
+    "safeguarding.governance",
     "safeguarding.demo",
 ]
 
@@ -80,7 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "safeguarding.core.context_processors.council",
-                "safeguarding.core.context_processors.navigation",
+                "safeguarding.core.navigation.navigation",
                 "safeguarding.accounts.context_processors.session_timeout",
             ],
         },
@@ -110,7 +113,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "allocation:my-families"
+LOGIN_REDIRECT_URL = "casefile:my-families"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
 AUTH_PASSWORD_VALIDATORS = [

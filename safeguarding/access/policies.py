@@ -1,48 +1,59 @@
-"""What a user may see of a family's sensitive records, and who may use emergency access.
+"""Who may see what: every family and person, their sensitive records, and emergency access.
 
-The mechanism is general: a record declares its sensitivity class (`Sensitivity`), and a page asks
-`FamilyDisclosure.for_record(...)` whether to show it or show who to ask instead.
+This is the one home of visibility (issue #8). Lists start from a visible queryset
+(`families_visible_to`, `people_visible_to`); detail pages go through an `access_*` function built on
+`authorised_fetch`, which answers "not found" for records that are missing and for records the user may
+not see alike, so a URL never reveals that a family exists, and audits the view or the refusal.
 
+Who sees which family (issue #2; partner-agency and sensitivity rules build on these):
+- a worker sees the families they are currently allocated to;
+- a team manager sees their team's families, and any they are allocated to;
+- business support sees their team's families (they schedule supervision and file documents);
+- a service manager sees every team's families;
+- a performance analyst, an auditor and a system administrator see no case pages;
+- a council worker with emergency (break-glass) access reads that family for a few hours, never changes it.
+
+What a user may see of a family's sensitive records: a record declares its sensitivity class
+(`Sensitivity`), and a page asks `FamilyDisclosure.for_record(...)` whether to show it or who to ask.
 - ordinary: everyone who may see the family;
 - adult health, substance use or offending detail about an adult: the adult's own practitioners always;
   the lead social worker and the team's managers only once a basis for sharing that adult's information
   in the team is recorded; everyone else in the family's team sees "restricted" with who to ask;
 - sealed (a protected address, an adoption): the family's team manager and service managers only.
+  A person's sealed and special-category records are judged against the family the person belongs to
+  now, never against a former family: a former team sees what it recorded, not what came after.
 
-A worker whose only access is emergency (break-glass) access sees ordinary records only.
+A worker whose only access is emergency access sees ordinary records only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from safeguarding.accounts.models import User
+from safeguarding.accounts.policies import (
+    Capability,
+    has_capability,
+    is_active_staff,
+    is_team_manager_of,
+    team_manager_of,
+)
 from safeguarding.allocation.models import ADULT_PRACTITIONER_CASE_ROLES, Allocation, CaseRole
+from safeguarding.audit.services import Action, audit_record
+from safeguarding.people.models import Family, FamilyMember, Person
 
 from .models import EmergencyAccess, Sensitivity, SharingBasis
 
 Role = User.Role
 
-# Council roles that may open a family in an emergency. Not partner agencies: they see only the families
-# they are allocated to. Not analysts, auditors or administrators: they have no case pages at all.
-EMERGENCY_ACCESS_ROLES = {
-    Role.SOCIAL_WORKER,
-    Role.FAMILY_SUPPORT_WORKER,
-    Role.TEAM_MANAGER,
-    Role.BUSINESS_SUPPORT,
-}
-
 
 def emergency_access_can_request(user) -> bool:
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and user.role in EMERGENCY_ACCESS_ROLES
-        and not user.is_partner_agency
-    )
+    """Council staff in casework roles. Not partner agencies: they see only the families they are allocated
+    to. Not analysts, auditors or administrators: they have no case pages at all."""
+    return has_capability(user, Capability.EMERGENCY_ACCESS) and not user.is_partner_agency
 
 
 def emergency_family_ids(user) -> QuerySet:
@@ -52,7 +63,7 @@ def emergency_family_ids(user) -> QuerySet:
 
 def emergency_access_visible_to(user) -> QuerySet[EmergencyAccess]:
     """Emergency access a manager should know about: their team's families (a service manager: all)."""
-    if not (user and user.is_authenticated and user.is_active):
+    if not is_active_staff(user):
         return EmergencyAccess.objects.none()
     if user.role == Role.SERVICE_MANAGER:
         return EmergencyAccess.objects.all()
@@ -87,9 +98,7 @@ class FamilyDisclosure:
                 .prefetch_related("works_with")
             )
         allocations = current_allocations
-        self.is_manager = user.role == Role.SERVICE_MANAGER or (
-            user.role == Role.TEAM_MANAGER and user.team_id is not None and user.team_id == family.team_id
-        )
+        self.is_manager = user.role == Role.SERVICE_MANAGER or is_team_manager_of(user, family.team_id)
         self.lead = next((a.worker for a in allocations if a.case_role == CaseRole.LEAD_SOCIAL_WORKER), None)
         self.is_lead = self.lead is not None and self.lead.pk == user.pk
         self.practitioners: dict = {}  # adult's person id -> their practitioners
@@ -105,9 +114,7 @@ class FamilyDisclosure:
                 "person_id", flat=True
             )
         )
-        self.team_manager = User.objects.filter(
-            team_id=family.team_id, role=Role.TEAM_MANAGER, is_active=True
-        ).first()
+        self.team_manager = team_manager_of(family.team_id)
         # Emergency-only: not allocated, not a manager of the team, not the team's business support.
         self.emergency_only = not (
             self.allocated
@@ -158,3 +165,167 @@ class FamilyDisclosure:
         return not self.emergency_only and (
             self.is_own_practitioner(person_id) or self.is_lead or self.is_manager
         )
+
+
+# ---- Families and people ---------------------------------------------------------------------------
+
+
+def authorised_fetch(user, queryset: QuerySet, pk, *, request=None, what: str = "record", refusal: dict):
+    """Fetch one row of a visible queryset, or raise the same 404 whether it is missing or forbidden.
+
+    Every `access_*` function is this. A refused attempt is audited (`refusal` says what was asked for):
+    opening records without a reason is what councils are audited for, and the unusual access report
+    counts refusals. Recording the view itself is the caller's, since only it knows the subjects.
+    """
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        audit_record(actor=user, action=Action.DENIED, request=request, detail=refusal)
+        raise Http404(f"No {what} found")
+    return found
+
+
+def families_visible_to(user, *, include_emergency: bool = True) -> QuerySet[Family]:
+    """Families the user may see. Emergency (break-glass) access counts unless `include_emergency` is
+    false: it lets a council worker read a family, never change it."""
+    if has_capability(user, Capability.ALL_FAMILIES):
+        return Family.objects.all()
+    if not has_capability(user, Capability.CASE_RECORDS):
+        return Family.objects.none()
+    allowed = Q(pk__in=Allocation.objects.current().filter(worker_id=user.pk).values("family_id"))
+    if has_capability(user, Capability.TEAM_FAMILIES) and user.team_id:
+        allowed |= Q(team_id=user.team_id)
+    elif user.role not in User.CASEWORK_ROLES:
+        # Business support without a team has no families: they are never allocated.
+        return Family.objects.none()
+    if include_emergency and emergency_access_can_request(user):
+        allowed |= Q(pk__in=emergency_family_ids(user))
+    return Family.objects.filter(allowed)
+
+
+def case_records_can_search(user) -> bool:
+    return has_capability(user, Capability.CASE_RECORDS)
+
+
+def family_can_view(user, family: Family) -> bool:
+    return families_visible_to(user).filter(pk=family.pk).exists()
+
+
+def _edits_identity(user) -> bool:
+    # Partner-agency practitioners read identity details but do not change them: the council is the data
+    # controller for the child's record.
+    return has_capability(user, Capability.EDIT_IDENTITY) and not user.is_partner_agency
+
+
+def family_can_create(user) -> bool:
+    return _edits_identity(user) and (user.role == Role.SERVICE_MANAGER or user.team_id is not None)
+
+
+def family_can_edit(user, family: Family) -> bool:
+    """Change the family's details and its people's identity details."""
+    return (
+        _edits_identity(user)
+        and families_visible_to(user, include_emergency=False).filter(pk=family.pk).exists()
+    )
+
+
+def memberships_visible_to(user, *, include_emergency: bool = True) -> QuerySet[FamilyMember]:
+    """Current and past memberships of the families the user may see: which of a person's families to show."""
+    # EXISTS, so that a query that already names the people (person_id IN ...) is answered from the
+    # person_id index, then each row checked against the policy; an IN (visible families) list led SQLite
+    # to walk every visible family's members first (8,000 families for a service manager).
+    return FamilyMember.objects.filter(
+        Exists(
+            families_visible_to(user, include_emergency=include_emergency).filter(pk=OuterRef("family_id"))
+        )
+    )
+
+
+def people_visible_to(user, *, include_emergency: bool = True) -> QuerySet[Person]:
+    """Everyone who is or was a member of a family the user may see."""
+    # EXISTS rather than pk IN (members of visible families): the database checks only the people the
+    # rest of the query selects (one, for an NHS number), through the person_id index. With IN, SQLite
+    # built the whole list of visible people first (35,000 for a service manager) on every search.
+    memberships = memberships_visible_to(user, include_emergency=include_emergency)
+    return Person.objects.filter(Exists(memberships.filter(person_id=OuterRef("pk"))))
+
+
+def person_can_edit(user, person: Person) -> bool:
+    return (
+        _edits_identity(user)
+        and people_visible_to(user, include_emergency=False).filter(pk=person.pk).exists()
+    )
+
+
+def family_ids_of(person: Person) -> list:
+    """Every family the person is or was a member of: the subjects of an event about them."""
+    return sorted({pk for pk in person.memberships.values_list("family_id", flat=True)}, key=str)
+
+
+def access_family(user, family_id, *, request=None, audit_view: bool = True) -> Family:
+    """Fetch a family the user may see, or raise the same 404 whether it is missing or forbidden."""
+    family = authorised_fetch(
+        user,
+        families_visible_to(user).select_related("team"),
+        family_id,
+        request=request,
+        what="family",
+        refusal={"family_id": str(family_id)},
+    )
+    if audit_view:
+        audit_record(actor=user, action=Action.VIEW, obj=family, family_id=family.pk, request=request)
+    return family
+
+
+def access_person(user, person_id, *, request=None, audit_view: bool = True) -> Person:
+    person = authorised_fetch(
+        user,
+        people_visible_to(user),
+        person_id,
+        request=request,
+        what="person",
+        refusal={"person_id": str(person_id)},
+    )
+    if audit_view:
+        # Recorded against each of the person's families too, so "who has seen this family" finds views of
+        # a child's page.
+        family_ids = family_ids_of(person)
+        audit_record(
+            actor=user,
+            action=Action.VIEW,
+            obj=person,
+            family_id=family_ids[0] if len(family_ids) == 1 else None,
+            request=request,
+            detail={"families": [str(pk) for pk in family_ids]},
+        )
+    return person
+
+
+def access_child(user, person_id, *, request=None, audit_view: bool = True) -> Person:
+    """A child in a family the user may see: the same 404 for a missing person, a forbidden one, or an
+    adult (statutory journeys are children's). Views and refusals are audited by access_person."""
+    person = access_person(user, person_id, request=request, audit_view=audit_view)
+    is_child = FamilyMember.objects.filter(
+        person=person,
+        member_type=FamilyMember.MemberType.CHILD,
+        family__in=families_visible_to(user),
+    ).exists()
+    if not is_child:
+        audit_record(actor=user, action=Action.DENIED, request=request, detail={"child_id": str(person_id)})
+        raise Http404("No child found")
+    return person
+
+
+def access_family_adult(user, family_id, person_id, *, request=None):
+    """An adult in a family the user may see (for pages about one adult's sensitive information): the same
+    404 for a missing family, a forbidden one, or a person who is not an adult in it."""
+    family = access_family(user, family_id, request=request, audit_view=False)
+    member = (
+        FamilyMember.objects.filter(
+            family=family, person_id=person_id, member_type=FamilyMember.MemberType.ADULT
+        )
+        .select_related("person")
+        .first()
+    )
+    if member is None:
+        raise Http404("No adult found")
+    return family, member.person

@@ -8,10 +8,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from safeguarding.access.policies import access_family_adult
 from safeguarding.audit.services import Action, audit_record
 from safeguarding.core.forms import add_service_errors, form_data
 from safeguarding.people.models import Family
-from safeguarding.people.policies import access_family_adult
 
 from . import services
 from .forms import EmergencyAccessForm, SharingBasisForm
@@ -50,7 +50,7 @@ def emergency_access(request):
                     f"You have emergency access to {family.name} until {grant.expires_at:%H:%M}. "
                     "Their team manager has been told.",
                 )
-                return redirect("people:family-detail", family_id=family.pk)
+                return redirect("casefile:family-detail", family_id=family.pk)
     return render(request, "access/emergency_access.html", {"form": form, "hours": emergency_access_hours()})
 
 
@@ -75,7 +75,7 @@ def sharing_basis_create(request, family_id, person_id):
             request=request,
         )
         messages.success(request, f"Basis for sharing {person.full_name}'s information recorded")
-        return redirect("people:person-detail", person_id=person.pk)
+        return redirect("casefile:person-detail", person_id=person.pk)
     return render(
         request, "access/sharing_basis_form.html", {"form": form, "family": family, "person": person}
     )
@@ -94,7 +94,7 @@ def sharing_basis_withdraw(request, family_id, person_id, basis_id):
             actor=request.user, family=family, sharing_basis=basis, request=request
         )
         messages.success(request, f"Basis withdrawn. {person.full_name}'s detail is restricted again.")
-        return redirect("people:person-detail", person_id=person.pk)
+        return redirect("casefile:person-detail", person_id=person.pk)
     return render(
         request, "access/sharing_basis_withdraw.html", {"family": family, "person": person, "basis": basis}
     )

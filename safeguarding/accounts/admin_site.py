@@ -25,7 +25,7 @@ class SafeguardingAdminSite(admin.AdminSite):
             target = reverse("admin:index", current_app=self.name)
         if request.user.is_authenticated:
             # Signed in but not staff: the admin's own answer would be to show its form again.
-            return redirect(target if request.user.is_staff else "allocation:home")
+            return redirect(target if request.user.is_staff else "casefile:home")
         return redirect_to_login(target)
 
     def logout(self, request, extra_context=None):

@@ -9,21 +9,18 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from safeguarding.accounts.models import Team, User
+from safeguarding.accounts.policies import is_active_staff, manages_family
 
 Role = User.Role
 
 
 def allocation_can_manage(user, family) -> bool:
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if user.role == Role.SERVICE_MANAGER:
-        return True
-    return user.role == Role.TEAM_MANAGER and user.team_id is not None and user.team_id == family.team_id
+    return manages_family(user, family)
 
 
 def teams_visible_to(user) -> QuerySet[Team]:
     """Teams whose caseload the user may see: their own team for a team manager, all for a service manager."""
-    if not (user and user.is_authenticated and user.is_active):
+    if not is_active_staff(user):
         return Team.objects.none()
     if user.role == Role.SERVICE_MANAGER:
         return Team.objects.all()

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguarding.audit.services import Action, audit_record
+from safeguarding.people.services import family_create
 
 from .models import Allocation, CaseRole
 
@@ -88,3 +89,23 @@ def allocation_end(
         detail={"worker": allocation.worker.get_username(), "reason": allocation.end_reason},
     )
     return allocation
+
+
+# The case role given to a worker who opens a family themselves.
+CREATOR_CASE_ROLES = {
+    "social_worker": "lead_social_worker",
+    "family_support_worker": "family_support_worker",
+}
+
+
+@transaction.atomic
+def family_open(*, actor, name: str, team, request=None):
+    """Create a family and allocate whoever opened it, in one transaction.
+
+    A social worker or family support worker sees only families they are allocated to, so the one who
+    opens a family is allocated to it at once: otherwise they would lose the record they just created."""
+    family = family_create(actor=actor, name=name, team=team, request=request)
+    creator_role = CREATOR_CASE_ROLES.get(getattr(actor, "role", None))
+    if creator_role:
+        allocation_create(actor=actor, family=family, worker=actor, case_role=creator_role, request=request)
+    return family

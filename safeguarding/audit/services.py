@@ -128,26 +128,3 @@ def audit_record_many(events: list[AuditEvent]) -> list[AuditEvent]:
         _chain(events)
         AuditEvent.objects.bulk_create(events)
     return events
-
-
-def subject_access_bundle_create(*, actor, person, request=None):
-    """Produce everything held about a person, and who has accessed it, as a ZIP; record that it was made.
-
-    The event is written in the same transaction as the bundle is read, so a bundle is never handed out
-    unrecorded. Its detail lists the files, not their contents.
-    """
-    # Imported here: every app imports this module to write its audit events, and the bundle reads theirs.
-    from .subject_access import build
-
-    with transaction.atomic():
-        bundle = build(person, produced_by=actor)
-        family_ids = sorted({str(pk) for pk in person.memberships.values_list("family_id", flat=True)})
-        audit_record(
-            actor=actor,
-            action=Action.SUBJECT_ACCESS,
-            obj=person,
-            family_id=family_ids[0] if len(family_ids) == 1 else None,
-            request=request,
-            detail={"files": list(bundle.files), "access_log_events": bundle.events, "families": family_ids},
-        )
-    return bundle

@@ -82,7 +82,8 @@ from django.db import connection, models
 from django.utils import timezone
 
 from safeguarding.allocation.models import CaseRole
-from safeguarding.journey import calendar, clocks, codes
+from safeguarding.core import calendar
+from safeguarding.journey import clocks, codes
 from safeguarding.journey import models as j
 from safeguarding.journey.deadlines import deadlines_refresh
 

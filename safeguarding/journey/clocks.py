@@ -2,7 +2,7 @@
 
 No database and no "today": each function takes the date the clock starts from and returns the last day
 by which the step is due (the step is in time if it happens on or before that date). Working-day clocks
-count on the one England and Wales calendar in safeguarding.journey.calendar, where the start day is day 0;
+count on the one England and Wales calendar in safeguarding.core.calendar, where the start day is day 0;
 calendar-month clocks clamp to the end of a shorter month, so "within 3 months" of 30 November is
 28 (or 29) February, never a day in March.
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 
-from safeguarding.journey.calendar import add_months, add_working_days
+from safeguarding.core.calendar import add_months, add_working_days
 
 WEEK = datetime.timedelta(weeks=1)
 

@@ -27,17 +27,18 @@ from django.db import connections, router, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from safeguarding.core.calendar import add_months
 from safeguarding.people.models import FamilyMember, Person
+from safeguarding.tasks.models import Deadline
 
 from . import clocks, codes
-from .calendar import add_months
 from .models import (
     Assessment,
     CareProceedings,
     ChildInNeedPlan,
     ChildProtectionPlan,
     CoreGroupMeeting,
-    Deadline,
+    DeadlineKind,
     EpisodeOfNeed,
     LookedAfterEpisode,
     LookedAfterReview,
@@ -46,7 +47,7 @@ from .models import (
     Visit,
 )
 
-Kind = Deadline.Kind
+Kind = DeadlineKind
 
 # SQLite allows 999 bound variables per statement in older builds; 500 ids leave room for the rest.
 CHUNK = 500

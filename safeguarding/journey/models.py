@@ -374,40 +374,16 @@ class Correction(BaseModel):
         return f"Correction to {self.record_type} {self.record_id}"
 
 
-class Deadline(BaseModel):
-    """A statutory or local-standard date still to be met for a child, derived from the records above.
+class DeadlineKind(models.TextChoices):
+    """The statutory journey's kinds of task (tasks.Deadline.kind), registered with the tasks app."""
 
-    Kept as rows (rebuilt for a child whenever one of the child's records changes, see deadlines.py) so
-    that My tasks and Timeliness are one indexed query for any caseload size, rather than recomputing
-    every child's clocks on every page view. Overdue is worked out at read time: due_date < today."""
-
-    class Kind(models.TextChoices):
-        ASSESSMENT = "assessment", "Assessment"
-        ICPC = "icpc", "Initial child protection conference"
-        FIRST_CORE_GROUP = "first_core_group", "First core group"
-        CORE_GROUP = "core_group", "Core group"
-        REVIEW_CONFERENCE = "review_conference", "Review conference"
-        CP_VISIT = "cp_visit", "Child protection visit"
-        CIN_VISIT = "cin_visit", "Child in need visit"
-        LAC_VISIT = "lac_visit", "Looked-after child visit"
-        LAC_REVIEW = "lac_review", "Looked-after review"
-        PROCEEDINGS = "proceedings", "Care proceedings (26 weeks)"
-
-    child = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="deadlines")
-    # The child's current family when the deadline was worked out: whose team and lead social worker
-    # answer for it.
-    family = models.ForeignKey("people.Family", on_delete=models.CASCADE, related_name="deadlines", null=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    due_date = models.DateField()
-    # What the clock runs from, in words: "45 working days from the referral on 3 March 2026".
-    basis = models.CharField(max_length=200)
-
-    class Meta:
-        ordering = ["due_date"]
-        indexes = [
-            models.Index(fields=["family", "due_date"]),
-            models.Index(fields=["due_date"]),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} due {self.due_date:%-d %B %Y}"
+    ASSESSMENT = "assessment", "Assessment"
+    ICPC = "icpc", "Initial child protection conference"
+    FIRST_CORE_GROUP = "first_core_group", "First core group"
+    CORE_GROUP = "core_group", "Core group"
+    REVIEW_CONFERENCE = "review_conference", "Review conference"
+    CP_VISIT = "cp_visit", "Child protection visit"
+    CIN_VISIT = "cin_visit", "Child in need visit"
+    LAC_VISIT = "lac_visit", "Looked-after child visit"
+    LAC_REVIEW = "lac_review", "Looked-after review"
+    PROCEEDINGS = "proceedings", "Care proceedings (26 weeks)"

@@ -16,11 +16,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from safeguarding.tasks.models import Deadline
+from safeguarding.tasks.selectors import DUE_SOON, LATER, OVERDUE, due_soon_until
+
 from . import models as journey
 from .forms import display_label_for
-from .models import Correction, Deadline
+from .models import Correction
 from .policies import journey_can_correct, journey_steps_can_record
-from .selectors import DUE_SOON, LATER, OVERDUE, due_soon_until
 from .services import displayed_value
 from .steps import CORRECTABLE_FIELDS, STEPS, Step
 

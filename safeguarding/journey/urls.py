@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import tasks_views, views
+from . import views
 
 app_name = "journey"
 
@@ -14,8 +14,4 @@ urlpatterns = [
     ),
     path("children/<uuid:person_id>/chronology/", views.child_chronology, name="child-chronology"),
     path("families/<uuid:family_id>/chronology/", views.family_chronology, name="family-chronology"),
-    path("my-tasks/", tasks_views.my_tasks, name="my-tasks"),
-    path("timeliness/", tasks_views.timeliness, name="timeliness"),
-    path("timeliness/<uuid:team_id>/", tasks_views.team_timeliness, name="team-timeliness"),
-    path("timeliness/<uuid:team_id>/overdue/", tasks_views.team_overdue, name="team-overdue"),
 ]

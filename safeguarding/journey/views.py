@@ -15,14 +15,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from safeguarding.access.policies import access_family
+from safeguarding.core import chronology
 from safeguarding.core.forms import add_service_errors, form_data
 from safeguarding.people.models import FamilyMember
-from safeguarding.people.policies import access_family
+from safeguarding.tasks.models import Deadline
 
-from . import chronology, records, services
+from . import records, services
 from .clocks import assessment_due
 from .forms import CORRECT_FORMS, STEP_FORMS, ChronologyFilterForm, initial_from
-from .models import Correction, Deadline
+from .models import Correction, DeadlineKind
 from .policies import access_child, journey_can_correct, journey_can_record
 from .steps import CORRECTABLE_FIELDS, STEPS_BY_SLUG
 
@@ -30,15 +32,15 @@ MODELS_BY_TYPE = {model._meta.model_name: model for model in CORRECTABLE_FIELDS}
 CHRONOLOGY_PAGE_SIZE = 100
 # Deadlines that say when a step is due, shown on the step's page.
 STEP_DEADLINES = {
-    "assessment-authorisation": (Deadline.Kind.ASSESSMENT,),
-    "initial-conference": (Deadline.Kind.ICPC,),
-    "cp-plan": (Deadline.Kind.ICPC,),
-    "core-group": (Deadline.Kind.FIRST_CORE_GROUP, Deadline.Kind.CORE_GROUP),
-    "review-conference": (Deadline.Kind.REVIEW_CONFERENCE,),
-    "visit": (Deadline.Kind.CP_VISIT, Deadline.Kind.CIN_VISIT, Deadline.Kind.LAC_VISIT),
-    "looked-after-review": (Deadline.Kind.LAC_REVIEW,),
-    "hearing": (Deadline.Kind.PROCEEDINGS,),
-    "final-order": (Deadline.Kind.PROCEEDINGS,),
+    "assessment-authorisation": (DeadlineKind.ASSESSMENT,),
+    "initial-conference": (DeadlineKind.ICPC,),
+    "cp-plan": (DeadlineKind.ICPC,),
+    "core-group": (DeadlineKind.FIRST_CORE_GROUP, DeadlineKind.CORE_GROUP),
+    "review-conference": (DeadlineKind.REVIEW_CONFERENCE,),
+    "visit": (DeadlineKind.CP_VISIT, DeadlineKind.CIN_VISIT, DeadlineKind.LAC_VISIT),
+    "looked-after-review": (DeadlineKind.LAC_REVIEW,),
+    "hearing": (DeadlineKind.PROCEEDINGS,),
+    "final-order": (DeadlineKind.PROCEEDINGS,),
 }
 
 
@@ -108,12 +110,12 @@ def _step_due(spec, child, found) -> list[records.DueRow]:
         return rows
     if spec.slug == "initial-conference" and found.icpc_target:
         basis = f"15 working days from the strategy discussion on {found.strategy_discussion_date:%-d %B %Y}"
-        return records.due_rows([Deadline(kind=Deadline.Kind.ICPC, due_date=found.icpc_target, basis=basis)])
+        return records.due_rows([Deadline(kind=DeadlineKind.ICPC, due_date=found.icpc_target, basis=basis)])
     if spec.slug == "assessment-authorisation":
         referral = found.episode.referral_date
         basis = f"45 working days from the referral on {referral:%-d %B %Y}"
         return records.due_rows(
-            [Deadline(kind=Deadline.Kind.ASSESSMENT, due_date=assessment_due(referral), basis=basis)]
+            [Deadline(kind=DeadlineKind.ASSESSMENT, due_date=assessment_due(referral), basis=basis)]
         )
     return rows
 

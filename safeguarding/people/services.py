@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from safeguarding.accounts.models import Team
-from safeguarding.allocation.services import allocation_create
 from safeguarding.audit.services import Action, audit_record
 
 from .identifiers import normalise_nhs_number, normalise_upn
@@ -36,13 +35,6 @@ PERSON_FIELDS = (
 )
 
 
-# The case role given to a worker who creates a family themselves.
-CREATOR_CASE_ROLES = {
-    "social_worker": "lead_social_worker",
-    "family_support_worker": "family_support_worker",
-}
-
-
 def _new_family_reference() -> str:
     for _ in range(20):
         reference = f"FAM-{secrets.token_hex(3).upper()}"
@@ -53,15 +45,12 @@ def _new_family_reference() -> str:
 
 @transaction.atomic
 def family_create(*, actor, name: str, team: Team, request=None) -> Family:
+    """Add a family to the register. Opening one from the case file goes through
+    allocation.services.family_open, which also allocates whoever opened it."""
     family = Family(name=name.strip(), team=team, created_by=actor, reference=_new_family_reference())
     family.full_clean()
     family.save()
     audit_record(actor=actor, action=Action.CREATE, obj=family, family_id=family.pk, request=request)
-    # A social worker or family support worker sees only families they are allocated to, so the one who
-    # opens a family is allocated to it at once: otherwise they would lose the record they just created.
-    creator_role = CREATOR_CASE_ROLES.get(getattr(actor, "role", None))
-    if creator_role:
-        allocation_create(actor=actor, family=family, worker=actor, case_role=creator_role, request=request)
     return family
 
 

@@ -15,10 +15,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from safeguarding.accounts.models import User
-from safeguarding.allocation.services import allocation_create
+from safeguarding.allocation.services import allocation_create, family_open
 from safeguarding.journey import clocks
 from safeguarding.journey.models import ChildProtectionPlan, Correction, EpisodeOfNeed
-from safeguarding.people.services import family_create, person_create
+from safeguarding.people.services import person_create
 
 from .axe import assert_no_serious_axe_violations
 from .conftest import sign_in
@@ -73,7 +73,7 @@ def next_due(page: Page) -> dict[str, datetime.date]:
 def mia(council):
     """A new child in a new family held by Asha (North social worker), with Dan (partner DA practitioner)."""
     asha = User.objects.get(username="asha")
-    family = family_create(actor=asha, name="Quillfeather family", team=asha.team)
+    family = family_open(actor=asha, name="Quillfeather family", team=asha.team)
     allocation_create(
         actor=User.objects.get(username="maria"),
         family=family,

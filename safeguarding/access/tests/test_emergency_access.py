@@ -33,12 +33,12 @@ def start(client, user, reference, reason=REASON):
 def test_a_worker_from_another_team_opens_a_family_after_giving_a_reason(client, family):
     duty = UserFactory(role=User.Role.SOCIAL_WORKER)
     client.force_login(duty)
-    assert client.get(reverse("people:family-detail", args=[family.pk])).status_code == 404
+    assert client.get(reverse("casefile:family-detail", args=[family.pk])).status_code == 404
 
     response = start(client, duty, family.reference.lower())
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("people:family-detail", args=[family.pk])
+    assert response["Location"] == reverse("casefile:family-detail", args=[family.pk])
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert "Emergency access" in page.content.decode()
@@ -50,15 +50,15 @@ def test_a_worker_from_another_team_opens_a_family_after_giving_a_reason(client,
 def test_emergency_access_is_read_only(client, family):
     duty = UserFactory(role=User.Role.SOCIAL_WORKER)
     start(client, duty, family.reference)
-    assert client.get(reverse("people:family-edit", args=[family.pk])).status_code == 403
-    assert client.get(reverse("people:person-create", args=[family.pk])).status_code == 403
+    assert client.get(reverse("casefile:family-edit", args=[family.pk])).status_code == 403
+    assert client.get(reverse("casefile:person-create", args=[family.pk])).status_code == 403
 
 
 def test_emergency_access_ends_when_it_expires(client, family):
     duty = UserFactory(role=User.Role.SOCIAL_WORKER)
     start(client, duty, family.reference)
     EmergencyAccess.objects.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
-    assert client.get(reverse("people:family-detail", args=[family.pk])).status_code == 404
+    assert client.get(reverse("casefile:family-detail", args=[family.pk])).status_code == 404
 
 
 def test_the_familys_team_manager_sees_emergency_access_on_their_home_page(client, family):
@@ -68,11 +68,11 @@ def test_the_familys_team_manager_sees_emergency_access_on_their_home_page(clien
     other_manager = UserFactory(role=User.Role.TEAM_MANAGER)
 
     client.force_login(manager)
-    body = client.get(reverse("allocation:my-families")).content.decode()
+    body = client.get(reverse("casefile:my-families")).content.decode()
     assert "Duty Worker" in body and REASON in body and family.name in body
 
     client.force_login(other_manager)
-    assert REASON not in client.get(reverse("allocation:my-families")).content.decode()
+    assert REASON not in client.get(reverse("casefile:my-families")).content.decode()
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "because"])

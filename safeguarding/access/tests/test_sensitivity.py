@@ -74,7 +74,7 @@ def case():
 
 def sees_detail(client, user, person) -> bool:
     client.force_login(user)
-    response = client.get(reverse("people:person-detail", args=[person.pk]))
+    response = client.get(reverse("casefile:person-detail", args=[person.pk]))
     assert response.status_code == 200
     body = response.content.decode()
     if SECRET in body:
@@ -124,7 +124,7 @@ def test_withdrawing_the_basis_restricts_the_detail_again(client, case):
 
 def test_a_restricted_record_says_who_to_ask(client, case):
     client.force_login(case["other_sw"])
-    body = client.get(reverse("people:person-detail", args=[case["dana"].pk])).content.decode()
+    body = client.get(reverse("casefile:person-detail", args=[case["dana"].pk])).content.decode()
     assert case["own"].display_name in body
     assert "No basis for sharing" in body
 
@@ -138,7 +138,7 @@ def test_the_recorded_basis_is_shown_on_the_adults_page_to_everyone_who_can_open
         explanation="Strategy discussion decision",
     )
     client.force_login(case["other_practitioner"])
-    body = client.get(reverse("people:person-detail", args=[case["dana"].pk])).content.decode()
+    body = client.get(reverse("casefile:person-detail", args=[case["dana"].pk])).content.decode()
     assert "Schedule 1, paragraph 18" in body
     assert "Strategy discussion decision" in body
 
@@ -154,8 +154,8 @@ def test_a_protected_address_is_sealed_to_all_but_managers(client, case, who, se
     AddressFactory(person=case["dana"], line_1="1 Synthetic Refuge Road", is_protected=True)
     client.force_login(case[who])
     for url in (
-        reverse("people:family-detail", args=[case["family"].pk]),
-        reverse("people:person-detail", args=[case["dana"].pk]),
+        reverse("casefile:family-detail", args=[case["family"].pk]),
+        reverse("casefile:person-detail", args=[case["dana"].pk]),
     ):
         body = client.get(url).content.decode()
         assert ("1 Synthetic Refuge Road" in body) is sees
@@ -164,7 +164,7 @@ def test_a_protected_address_is_sealed_to_all_but_managers(client, case, who, se
 
 
 def test_only_the_adults_practitioners_and_managers_may_record_their_detail(client, case):
-    url = reverse("people:adult-detail-create", args=[case["family"].pk, case["dana"].pk])
+    url = reverse("casefile:adult-detail-create", args=[case["family"].pk, case["dana"].pk])
     client.force_login(case["other_practitioner"])
     assert client.get(url).status_code == 403
     client.force_login(case["own"])
@@ -179,7 +179,7 @@ def test_emergency_access_shows_ordinary_records_but_not_restricted_or_sealed_on
     AddressFactory(person=case["dana"], line_1="2 Synthetic Refuge Road", is_protected=True)
     emergency_access_start(actor=duty, family=case["family"], reason="Police called the duty line tonight")
     client.force_login(duty)
-    body = client.get(reverse("people:person-detail", args=[case["dana"].pk])).content.decode()
+    body = client.get(reverse("casefile:person-detail", args=[case["dana"].pk])).content.decode()
     assert case["dana"].full_name in body
     assert SECRET not in body
     assert "2 Synthetic Refuge Road" not in body

@@ -44,8 +44,8 @@ def worker(db):
     "url",
     [
         reverse("accounts:sign-in"),
-        reverse("allocation:my-families"),
-        reverse("people:search"),
+        reverse("casefile:my-families"),
+        reverse("casefile:search"),
         reverse("accounts:account"),
         reverse("accounts:session"),
         "/families/00000000-0000-0000-0000-000000000000/",  # our 404 page
@@ -65,7 +65,7 @@ def test_admin_pages_carry_the_policy_too(client, db, url):
 
 
 def test_redirects_carry_the_policy(client, db):
-    assert client.get(reverse("allocation:my-families"))["Content-Security-Policy"] == POLICY
+    assert client.get(reverse("casefile:my-families"))["Content-Security-Policy"] == POLICY
 
 
 def test_policy_forbids_inline_script_and_style():
@@ -97,7 +97,7 @@ def test_our_templates_have_no_inline_script_style_or_event_handlers(template):
 
 def test_signed_in_page_has_no_inline_script_or_style(client, worker):
     client.force_login(worker)
-    html = client.get(reverse("allocation:my-families")).content.decode()
+    html = client.get(reverse("casefile:my-families")).content.decode()
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
     assert not re.search(r"\sstyle=", html) and "<style" not in html
     # htmx is told not to add its indicator <style> element or to eval().
@@ -188,18 +188,18 @@ def searchable(worker):
 
 def test_search_is_a_post_so_the_name_is_never_in_the_url(client, worker, searchable):
     client.force_login(worker)
-    page = client.get(reverse("people:search")).content.decode()
+    page = client.get(reverse("casefile:search")).content.decode()
     assert re.search(
         r'<form method="post" novalidate role="search">\s*<input type="hidden" name="csrfmiddlewaretoken"',
         page,
     )
-    response = client.post(reverse("people:search"), {"q": "Wrenfield"})
+    response = client.post(reverse("casefile:search"), {"q": "Wrenfield"})
     assert "1 result" in response.content.decode()
 
 
 def test_search_in_the_query_string_is_not_run(client, worker, searchable):
     client.force_login(worker)
-    body = client.get(reverse("people:search"), {"q": "Wrenfield"}).content.decode()
+    body = client.get(reverse("casefile:search"), {"q": "Wrenfield"}).content.decode()
     assert "Wrenfield" not in body
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.SEARCH).exists()
 
@@ -207,14 +207,14 @@ def test_search_in_the_query_string_is_not_run(client, worker, searchable):
 def test_search_needs_the_csrf_token(worker, searchable):
     client = Client(enforce_csrf_checks=True)
     client.force_login(worker)
-    assert client.post(reverse("people:search"), {"q": "Wrenfield"}).status_code == 403
+    assert client.post(reverse("casefile:search"), {"q": "Wrenfield"}).status_code == 403
 
 
 def test_nothing_typed_is_written_to_the_logs(client, worker, searchable, caplog):
     client.force_login(worker)
     with caplog.at_level(logging.DEBUG):
-        client.post(reverse("people:search"), {"q": "Wrenfield"})
-        client.post(reverse("people:family-create"), {"name": "Thistlecombe family"})  # refused: a 403
+        client.post(reverse("casefile:search"), {"q": "Wrenfield"})
+        client.post(reverse("casefile:family-create"), {"name": "Thistlecombe family"})  # refused: a 403
         client.post(reverse("accounts:sign-in"), {"username": "nobody", "password": "Sekrit-Passw0rd"})
     logged = "\n".join(record.getMessage() for record in caplog.records)
     for typed in ("Wrenfield", "Thistlecombe", "Sekrit-Passw0rd"):

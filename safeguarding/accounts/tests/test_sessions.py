@@ -18,7 +18,7 @@ from safeguarding.people.models import Family, Person
 Action = AuditEvent.Action
 SIGN_IN = reverse("accounts:sign-in")
 SESSION = reverse("accounts:session")
-MY_FAMILIES = reverse("allocation:my-families")
+MY_FAMILIES = reverse("casefile:my-families")
 BANNER = "You were signed out before this was saved. Check your answers and save again."
 
 
@@ -156,7 +156,7 @@ def test_pages_carry_the_timings_for_the_warning_script(client, worker, settings
 
 
 def add_person_url(family) -> str:
-    return reverse("people:person-create", args=[family.pk])
+    return reverse("casefile:person-create", args=[family.pk])
 
 
 TYPED = {
@@ -219,7 +219,7 @@ def test_kept_form_is_given_back_only_on_its_own_page(client, worker, family):
     url = add_person_url(family)
     client.post(url, TYPED)
     sign_in_again(client, worker, url)
-    other = reverse("people:family-edit", args=[family.pk])
+    other = reverse("casefile:family-edit", args=[family.pk])
     assert BANNER not in client.get(other).content.decode()
     assert BANNER in client.get(url).content.decode()
 
@@ -266,7 +266,7 @@ def test_form_submitted_by_the_timeout_script_is_never_saved_even_if_signed_in_a
 def test_a_search_typed_before_the_session_ran_out_comes_back_but_is_not_run(client, worker, family):
     client.force_login(worker)
     idle_for(client, 31 * 60)
-    url = reverse("people:search")
+    url = reverse("casefile:search")
     client.post(url, {"q": "Quennell"})
     sign_in_again(client, worker, url)
     searches = AuditEvent.objects.filter(action=Action.SEARCH).count()
@@ -307,7 +307,7 @@ def test_family_create_form_is_given_back(client, db):
     manager = UserFactory(role="team_manager")
     client.force_login(manager)
     idle_for(client, 31 * 60)
-    url = reverse("people:family-create")
+    url = reverse("casefile:family-create")
     client.post(url, {"name": "Bramblewood family"})
     sign_in_again(client, manager, url)
     body = client.get(url).content.decode()

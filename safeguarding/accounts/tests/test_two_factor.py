@@ -22,7 +22,7 @@ Action = AuditEvent.Action
 SIGN_IN = reverse("accounts:sign-in")
 CODE = reverse("accounts:two-factor-code")
 SET_UP = reverse("accounts:two-factor-set-up")
-MY_FAMILIES = reverse("allocation:my-families")
+MY_FAMILIES = reverse("casefile:my-families")
 WRONG_CODE = "The security code is not correct or has expired"
 
 
@@ -79,12 +79,12 @@ def test_user_with_an_app_is_asked_for_a_code_after_the_password(client, user, d
 
 def test_no_other_page_opens_until_the_code_is_given(client, user, device):
     sign_in(client, user)
-    for url in [MY_FAMILIES, reverse("people:search"), reverse("accounts:account"), "/admin/", SET_UP]:
+    for url in [MY_FAMILIES, reverse("casefile:search"), reverse("accounts:account"), "/admin/", SET_UP]:
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(CODE + "?next="), url
     # POSTs too: a form cannot be saved before the second step.
-    response = client.post(reverse("people:family-create"), {"name": "Sneaky family"})
+    response = client.post(reverse("casefile:family-create"), {"name": "Sneaky family"})
     assert response["Location"].startswith(CODE)
 
 

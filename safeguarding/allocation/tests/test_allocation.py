@@ -15,10 +15,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguarding.allocation import selectors
 from safeguarding.allocation.models import Allocation, CaseRole
 from safeguarding.allocation.services import allocation_create, allocation_end
 from safeguarding.audit.models import AuditEvent
+from safeguarding.casefile import caseload as selectors
 from safeguarding.core.tests.factories import (
     AllocationFactory,
     FamilyFactory,
@@ -155,7 +155,7 @@ def test_ending_an_allocation_keeps_who_held_the_case_and_when(client, manager, 
     )
     assert (kept.ended_by, kept.end_reason) == (manager, "Case transferred to the South team")
     client.force_login(manager)
-    page = client.get(reverse("people:family-detail", args=[family.pk])).content.decode()
+    page = client.get(reverse("casefile:family-detail", args=[family.pk])).content.decode()
     assert "Previous allocations (1)" in page and "Case transferred to the South team" in page
 
 
@@ -175,12 +175,12 @@ def test_the_database_also_refuses_a_second_open_allocation_or_lead(family, soci
 
 
 def _end_url(allocation):
-    return reverse("allocation:allocation-end", args=[allocation.family_id, allocation.pk])
+    return reverse("casefile:allocation-end", args=[allocation.family_id, allocation.pk])
 
 
 def test_a_worker_whose_allocation_is_ended_loses_the_family_at_once(client, manager, family, social_worker):
     allocation = AllocationFactory(family=family, worker=social_worker, case_role=LEAD)
-    family_url = reverse("people:family-detail", args=[family.pk])
+    family_url = reverse("casefile:family-detail", args=[family.pk])
     client.force_login(social_worker)
     assert client.get(family_url).status_code == 200
 
@@ -189,13 +189,13 @@ def test_a_worker_whose_allocation_is_ended_loses_the_family_at_once(client, man
 
     client.force_login(social_worker)
     assert client.get(family_url).status_code == 404
-    assert family.reference not in client.get(reverse("allocation:my-families")).content.decode()
+    assert family.reference not in client.get(reverse("casefile:my-families")).content.decode()
 
 
 def test_team_manager_allocates_a_worker_in_their_own_team(client, manager, family, social_worker):
     client.force_login(manager)
     response = client.post(
-        reverse("allocation:allocation-create", args=[family.pk]),
+        reverse("casefile:allocation-create", args=[family.pk]),
         {"worker": social_worker.pk, "case_role": LEAD},
     )
     assert response.status_code == 302
@@ -213,7 +213,7 @@ def test_a_refused_allocation_shows_the_reason_and_changes_nothing(
     AllocationFactory(family=family, worker=social_worker, case_role=LEAD)
     client.force_login(manager)
     response = client.post(
-        reverse("allocation:allocation-create", args=[family.pk]),
+        reverse("casefile:allocation-create", args=[family.pk]),
         {"worker": UserFactory(team=team).pk, "case_role": LEAD},
     )
     assert response.status_code == 200
@@ -237,7 +237,7 @@ def test_team_manager_cannot_allocate_to_another_teams_family(client, manager, o
     before, events = _allocation_state(), AuditEvent.objects.filter(action="allocate").count()
     client.force_login(manager)
     response = client.post(
-        reverse("allocation:allocation-create", args=[family.pk]),
+        reverse("casefile:allocation-create", args=[family.pk]),
         {"worker": their_worker.pk, "case_role": CaseRole.SOCIAL_WORKER},
     )
     assert response.status_code == 404
@@ -261,7 +261,7 @@ def test_team_manager_allocated_to_another_teams_family_still_cannot_allocate_th
     before = _allocation_state()
     client.force_login(manager)
     response = client.post(
-        reverse("allocation:allocation-create", args=[family.pk]),
+        reverse("casefile:allocation-create", args=[family.pk]),
         {"worker": their_worker.pk, "case_role": CaseRole.SOCIAL_WORKER},
     )
     assert response.status_code == 403
@@ -273,7 +273,7 @@ def test_team_manager_cannot_allocate_a_worker_from_another_team(client, manager
     _, _, their_worker = other_family
     client.force_login(manager)
     response = client.post(
-        reverse("allocation:allocation-create", args=[family.pk]),
+        reverse("casefile:allocation-create", args=[family.pk]),
         {"worker": their_worker.pk, "case_role": CaseRole.SOCIAL_WORKER},
     )
     assert response.status_code == 200
@@ -285,7 +285,7 @@ def test_service_manager_may_allocate_across_teams(client, family, other_family)
     _, _, their_worker = other_family
     client.force_login(UserFactory(role="service_manager", team=None))
     response = client.post(
-        reverse("allocation:allocation-create", args=[family.pk]),
+        reverse("casefile:allocation-create", args=[family.pk]),
         {"worker": their_worker.pk, "case_role": CaseRole.SOCIAL_WORKER},
     )
     assert response.status_code == 302
@@ -354,7 +354,7 @@ def test_team_caseload_totals_the_teams_open_families_and_lists_those_without_a_
 
 def test_team_caseload_page_shows_the_counts_to_the_team_manager(client, manager, caseload):
     client.force_login(manager)
-    page = client.get(reverse("allocation:team-caseload")).content.decode()
+    page = client.get(reverse("casefile:team-caseload")).content.decode()
     assert "The team holds 3 open families with 6 children." in page
     assert "Lead social worker: 2" in page and "Okafor family" in page
 
@@ -379,7 +379,7 @@ def test_my_families_shows_my_role_the_other_workers_and_current_members(caseloa
 
 def test_my_families_page_names_the_other_workers_and_not_former_members(client, caseload):
     client.force_login(caseload["dan"])
-    page = client.get(reverse("allocation:my-families")).content.decode()
+    page = client.get(reverse("casefile:my-families")).content.decode()
     assert "You are allocated to 2 families." in page
     assert "Asha Patel" in page and "Lead social worker" in page
     assert "Domestic abuse victim practitioner" in page  # Dan's own role

@@ -73,7 +73,7 @@ def events_after(mark: int) -> list[AuditEvent]:
 def test_opening_a_family_page_records_who_saw_which_family_from_where(client, world):
     client.force_login(world["worker"])
     mark = last_id()
-    response = client.get(reverse("people:family-detail", args=[world["family"].pk]), REMOTE_ADDR=CLIENT_IP)
+    response = client.get(reverse("casefile:family-detail", args=[world["family"].pk]), REMOTE_ADDR=CLIENT_IP)
     assert response.status_code == 200
     [event] = events_after(mark)
     assert (event.action, event.actor, event.actor_username) == (
@@ -89,7 +89,7 @@ def test_opening_a_family_page_records_who_saw_which_family_from_where(client, w
 def test_opening_a_childs_page_records_the_view_against_the_childs_family(client, world):
     client.force_login(world["worker"])
     mark = last_id()
-    response = client.get(reverse("people:person-detail", args=[world["child"].pk]), REMOTE_ADDR=CLIENT_IP)
+    response = client.get(reverse("casefile:person-detail", args=[world["child"].pk]), REMOTE_ADDR=CLIENT_IP)
     assert response.status_code == 200
     [event] = events_after(mark)
     assert (event.action, event.actor) == (Action.VIEW, world["worker"])
@@ -103,13 +103,13 @@ def test_every_opening_is_recorded_not_just_the_first(client, world):
     client.force_login(world["worker"])
     mark = last_id()
     for _ in range(3):
-        client.get(reverse("people:family-detail", args=[world["family"].pk]))
+        client.get(reverse("casefile:family-detail", args=[world["family"].pk]))
     assert [e.action for e in events_after(mark)] == [Action.VIEW] * 3
 
 
-@pytest.mark.parametrize("page", ["people:family-detail", "people:person-detail"])
+@pytest.mark.parametrize("page", ["casefile:family-detail", "casefile:person-detail"])
 def test_refused_attempt_to_open_a_record_is_recorded_as_denied(client, world, page):
-    target = world["family"] if page == "people:family-detail" else world["child"]
+    target = world["family"] if page == "casefile:family-detail" else world["child"]
     client.force_login(world["outsider"])
     mark = last_id()
     response = client.get(reverse(page, args=[target.pk]), REMOTE_ADDR=CLIENT_IP)
@@ -125,7 +125,7 @@ def test_refused_change_by_a_partner_agency_practitioner_is_recorded_as_denied(c
     AllocationFactory(family=world["family"], worker=practitioner, case_role=CaseRole.DA_VICTIM_PRACTITIONER)
     client.force_login(practitioner)
     mark = last_id()
-    response = client.get(reverse("people:family-edit", args=[world["family"].pk]), REMOTE_ADDR=CLIENT_IP)
+    response = client.get(reverse("casefile:family-edit", args=[world["family"].pk]), REMOTE_ADDR=CLIENT_IP)
     assert response.status_code == 403
     denied = [e for e in events_after(mark) if e.action == Action.DENIED]
     assert len(denied) == 1
@@ -139,7 +139,7 @@ def test_refused_change_by_a_partner_agency_practitioner_is_recorded_as_denied(c
 def test_search_is_recorded_with_the_words_searched_for_and_how_many_were_found(client, world):
     client.force_login(world["worker"])
     mark = last_id()
-    client.post(reverse("people:search"), {"q": "Carter"}, REMOTE_ADDR=CLIENT_IP)
+    client.post(reverse("casefile:search"), {"q": "Carter"}, REMOTE_ADDR=CLIENT_IP)
     [event] = events_after(mark)
     assert (event.action, event.actor, event.ip_address) == (Action.SEARCH, world["worker"], CLIENT_IP)
     assert event.detail == {"query": "Carter", "results": 1}
@@ -330,7 +330,7 @@ def test_correcting_a_persons_details_keeps_the_old_and_new_values(world):
 def test_changing_a_family_name_through_the_page_records_the_old_and_new_name(client, world):
     client.force_login(world["manager"])
     response = client.post(
-        reverse("people:family-edit", args=[world["family"].pk]), {"name": "Carter-Lee family"}
+        reverse("casefile:family-edit", args=[world["family"].pk]), {"name": "Carter-Lee family"}
     )
     assert response.status_code == 302
     event = AuditEvent.objects.filter(action=Action.CHANGE).get()
@@ -428,8 +428,8 @@ def test_denied_event_for_a_missing_record_looks_like_one_for_a_forbidden_record
     # The log is for auditors, not the user, but it must not treat the two differently either.
     client.force_login(world["outsider"])
     mark = last_id()
-    client.get(reverse("people:family-detail", args=[world["family"].pk]))
-    client.get(reverse("people:family-detail", args=[uuid.uuid4()]))
+    client.get(reverse("casefile:family-detail", args=[world["family"].pk]))
+    client.get(reverse("casefile:family-detail", args=[uuid.uuid4()]))
     forbidden, missing = events_after(mark)
     assert forbidden.action == missing.action == Action.DENIED
     assert set(forbidden.detail) == set(missing.detail) == {"family_id"}

@@ -221,35 +221,35 @@ FORMS = {
         ("username", "password", "next"),
     ),
     "family create": FormUnderTest(
-        "maria", lambda c: reverse("people:family-create"), lambda c: {"name": "Quill family"}, ("name",)
+        "maria", lambda c: reverse("casefile:family-create"), lambda c: {"name": "Quill family"}, ("name",)
     ),
     "family create with a team": FormUnderTest(
         "owen",
-        lambda c: reverse("people:family-create"),
+        lambda c: reverse("casefile:family-create"),
         lambda c: {"name": "Quill family", "team": str(c.family.team_id)},
         ("name", "team"),
     ),
     "family edit": FormUnderTest(
         "asha",
-        lambda c: reverse("people:family-edit", args=[c.family.pk]),
+        lambda c: reverse("casefile:family-edit", args=[c.family.pk]),
         lambda c: {"name": c.family.name},
         ("name",),
     ),
     "person create": FormUnderTest(
         "asha",
-        lambda c: reverse("people:person-create", args=[c.family.pk]),
+        lambda c: reverse("casefile:person-create", args=[c.family.pk]),
         lambda c: person_data(),
         ("member_type", *PERSON_FIELDS),
     ),
     "person edit": FormUnderTest(
         "asha",
-        lambda c: reverse("people:person-edit", args=[c.child.pk]),
+        lambda c: reverse("casefile:person-edit", args=[c.child.pk]),
         lambda c: person_data(c.child),
         (*PERSON_TEXT, "sex", "date_of_birth_year"),  # the same form class as create: its own save path
     ),
     "relationship": FormUnderTest(
         "asha",
-        lambda c: reverse("people:relationship-create", args=[c.family.pk]),
+        lambda c: reverse("casefile:relationship-create", args=[c.family.pk]),
         lambda c: {
             "person": str(c.adult.pk),
             "kind": "other",
@@ -260,19 +260,19 @@ FORMS = {
     ),
     "address": FormUnderTest(
         "asha",
-        lambda c: reverse("people:address-create", args=[c.family.pk, c.child.pk]),
+        lambda c: reverse("casefile:address-create", args=[c.family.pk, c.child.pk]),
         lambda c: {"line_1": "1 Test Street", "town": "Demoborough", "postcode": "DB1 1AA"},
         ("line_1", "line_2", "town", "postcode", "moved_in_on_day"),
     ),
     "allocation create": FormUnderTest(
         "maria",
-        lambda c: reverse("allocation:allocation-create", args=[c.family.pk]),
+        lambda c: reverse("casefile:allocation-create", args=[c.family.pk]),
         lambda c: {"worker": str(c.free_worker().pk), "case_role": CaseRole.OTHER},
         ("worker", "case_role", "start_date_month"),
     ),
     "allocation end": FormUnderTest(
         "maria",
-        lambda c: reverse("allocation:allocation-end", args=[c.family.pk, c.fresh_allocation().pk]),
+        lambda c: reverse("casefile:allocation-end", args=[c.family.pk, c.fresh_allocation().pk]),
         lambda c: {"reason": "Worker left the team"},
         ("reason", "end_date_year"),
     ),
@@ -290,13 +290,13 @@ FORMS = {
     ),
     "adult detail": FormUnderTest(
         "maria",
-        lambda c: reverse("people:adult-detail-create", args=[c.family.pk, c.adult.pk]),
+        lambda c: reverse("casefile:adult-detail-create", args=[c.family.pk, c.adult.pk]),
         lambda c: {"topic": "mental_health", "summary": "Synthetic note"},
         ("topic", "summary"),
     ),
     "allocation of an adult practitioner": FormUnderTest(
         "maria",
-        lambda c: reverse("allocation:allocation-create", args=[c.family.pk]),
+        lambda c: reverse("casefile:allocation-create", args=[c.family.pk]),
         lambda c: {
             "worker": str(c.free_worker().pk),
             "case_role": CaseRole.RECOVERY_WORKER,
@@ -397,7 +397,7 @@ def test_other_http_methods_on_a_form_are_refused_with_405(client, council, form
 def test_nul_byte_in_a_name_is_refused_with_a_message_and_nothing_saved(client, council):
     client.force_login(council.maria)
     families_before = Family.objects.count()
-    response = client.post(reverse("people:family-create"), {"name": "Quill\x00 family"})
+    response = client.post(reverse("casefile:family-create"), {"name": "Quill\x00 family"})
     assert "Null characters are not allowed." in response.content.decode()
     assert Family.objects.count() == families_before
 
@@ -411,7 +411,7 @@ def test_nul_byte_in_the_sign_in_username_is_refused_without_a_server_error(clie
 
 def test_markup_saved_in_a_family_name_is_shown_escaped(client, council):
     client.force_login(council.maria)
-    response = client.post(reverse("people:family-create"), {"name": f"{SCRIPT} family"})
+    response = client.post(reverse("casefile:family-create"), {"name": f"{SCRIPT} family"})
     page = client.get(response["Location"])
     body = assert_no_raw_markup(page)
     assert "&lt;script&gt;alert(1)&lt;/script&gt; family" in body
@@ -420,14 +420,14 @@ def test_markup_saved_in_a_family_name_is_shown_escaped(client, council):
 def test_markup_in_a_refused_field_is_echoed_escaped(client, council):
     client.force_login(council.asha)
     data = {**person_data(), "first_name": SCRIPT, "nhs_number": "123"}
-    response = client.post(reverse("people:person-create", args=[council.family.pk]), data)
+    response = client.post(reverse("casefile:person-create", args=[council.family.pk]), data)
     body = assert_no_raw_markup(response)
     assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in body
 
 
 def test_markup_in_a_duplicate_warning_is_escaped(client, council):
     client.force_login(council.asha)
-    url = reverse("people:person-create", args=[council.family.pk])
+    url = reverse("casefile:person-create", args=[council.family.pk])
     data = {**person_data(), "first_name": SCRIPT}
     assert client.post(url, data).status_code == 302
     del data["confirm_not_duplicate"]
@@ -457,7 +457,7 @@ def test_sign_in_next_parameter_is_escaped_and_never_followed_off_site(client, c
 @pytest.mark.parametrize("label", HOSTILE, ids=str)
 def test_hostile_search_is_answered_with_results_or_a_message(client, council, label):
     client.force_login(council.asha)
-    response = client.post(reverse("people:search"), {"q": HOSTILE[label]})
+    response = client.post(reverse("casefile:search"), {"q": HOSTILE[label]})
     assert response.status_code == 200
     body = assert_no_raw_markup(response)
     if label in MUST_REFUSE | {"only spaces"}:
@@ -468,7 +468,7 @@ def test_hostile_search_is_answered_with_results_or_a_message(client, council, l
 
 def test_search_with_the_query_twice_is_answered(client, council):
     client.force_login(council.asha)
-    response = client.post(reverse("people:search"), {"q": [council.child.last_name, "<script>"]})
+    response = client.post(reverse("casefile:search"), {"q": [council.child.last_name, "<script>"]})
     assert response.status_code == 200
     assert_no_raw_markup(response)
 
@@ -485,7 +485,7 @@ def test_search_results_show_a_hostile_name_escaped(client, council):
         },
     )
     client.force_login(council.asha)
-    response = client.post(reverse("people:search"), {"q": "Quillfeather"})
+    response = client.post(reverse("casefile:search"), {"q": "Quillfeather"})
     body = assert_no_raw_markup(response)
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Quillfeather" in body
 
@@ -494,24 +494,24 @@ def test_search_results_show_a_hostile_name_escaped(client, council):
 @HYPOTHESIS
 def test_any_search_text_is_answered_with_results_or_a_message(client, council, query):
     client.force_login(council.asha)
-    response = client.post(reverse("people:search"), {"q": query + SCRIPT})
+    response = client.post(reverse("casefile:search"), {"q": query + SCRIPT})
     assert response.status_code == 200
     assert_no_raw_markup(response)
-    response = client.post(reverse("people:search"), {"q": query})
+    response = client.post(reverse("casefile:search"), {"q": query})
     assert response.status_code == 200
 
 
 @pytest.mark.parametrize("team", [*HOSTILE.values(), "00000000-0000-0000-0000-000000000000"], ids=repr)
 def test_team_caseload_with_an_unknown_team_is_not_found(client, council, team):
     client.force_login(council.maria)
-    response = client.get(reverse("allocation:team-caseload"), {"team": team})
+    response = client.get(reverse("casefile:team-caseload"), {"team": team})
     assert response.status_code == 404
     assert_no_raw_markup(response)
 
 
 def test_team_caseload_without_a_team_shows_the_managers_own_team(client, council):
     client.force_login(council.maria)
-    body = client.get(reverse("allocation:team-caseload"), {"team": ""}).content.decode()
+    body = client.get(reverse("casefile:team-caseload"), {"team": ""}).content.decode()
     assert f'<h1 class="govuk-heading-l">{personas.NORTH_TEAM}</h1>' in body
 
 
@@ -519,7 +519,7 @@ def test_team_caseload_for_a_team_the_manager_does_not_manage_is_not_found(clien
     """The same answer as for a team that does not exist: another team's caseload is not hers to see."""
     client.force_login(council.maria)
     south = Team.objects.get(name=personas.SOUTH_TEAM)
-    response = client.get(reverse("allocation:team-caseload"), {"team": str(south.pk)})
+    response = client.get(reverse("casefile:team-caseload"), {"team": str(south.pk)})
     assert response.status_code == 404
     assert personas.SOUTH_TEAM not in response.content.decode()
 
@@ -527,7 +527,7 @@ def test_team_caseload_for_a_team_the_manager_does_not_manage_is_not_found(clien
 def test_team_caseload_with_the_team_twice_takes_one(client, council):
     client.force_login(council.owen)
     south = Team.objects.get(name=personas.SOUTH_TEAM)
-    response = client.get(reverse("allocation:team-caseload") + f"?team=not-a-uuid&team={south.pk}")
+    response = client.get(reverse("casefile:team-caseload") + f"?team=not-a-uuid&team={south.pk}")
     assert response.status_code == 200
     assert f'<h1 class="govuk-heading-l">{personas.SOUTH_TEAM}</h1>' in response.content.decode()
 
@@ -590,7 +590,7 @@ def test_any_text_in_the_person_form_is_saved_escaped_or_refused(
         "known_as": known_as,
         "nhs_number": nhs,
     }
-    response = client.post(reverse("people:person-create", args=[council.family.pk]), data)
+    response = client.post(reverse("casefile:person-create", args=[council.family.pk]), data)
     assert_handled(client, response, repr(data))
 
 
@@ -603,7 +603,7 @@ def test_any_date_parts_in_the_person_form_are_saved_or_refused(client, council,
         **dates("date_of_birth", day, month, year),
         **dates("date_of_death", died.day, died.month, died.year),
     }
-    response = client.post(reverse("people:person-create", args=[council.family.pk]), data)
+    response = client.post(reverse("casefile:person-create", args=[council.family.pk]), data)
     assert assert_handled(client, response, repr(data)) in ("saved", "refused")
 
 
@@ -621,7 +621,7 @@ def test_any_text_in_the_adult_detail_and_sharing_basis_forms_is_handled(
     client, council, topic, summary, basis
 ):
     client.force_login(council.maria)
-    url = reverse("people:adult-detail-create", args=[council.family.pk, council.adult.pk])
+    url = reverse("casefile:adult-detail-create", args=[council.family.pk, council.adult.pk])
     assert_handled(client, client.post(url, {"topic": topic, "summary": summary}), "adult detail")
     url = reverse("access:sharing-basis-create", args=[council.family.pk, council.adult.pk])
     assert_handled(client, client.post(url, {"basis": basis, "explanation": summary}), "sharing basis")

@@ -104,7 +104,7 @@ def test_my_families_costs_the_same_for_one_family_or_twenty_one(client, team):
     worker = UserFactory(team=team)
     family_with_household(team, children=2, lead=worker, workers=[partner_worker(team)])
     client.force_login(worker)
-    url = reverse("allocation:my-families")
+    url = reverse("casefile:my-families")
     small = queries_for(client, url)
 
     for _ in range(20):
@@ -120,7 +120,7 @@ def test_team_caseload_costs_the_same_for_a_small_or_a_large_team(client, team):
     manager = UserFactory(role="team_manager", team=team)
     family_with_household(team, children=1, lead=UserFactory(team=team))
     client.force_login(manager)
-    url = reverse("allocation:team-caseload")
+    url = reverse("casefile:team-caseload")
     small = queries_for(client, url)
 
     workers = [UserFactory(team=team) for _ in range(5)] + [partner_worker(team) for _ in range(3)]
@@ -136,7 +136,7 @@ def test_team_caseload_costs_the_same_for_a_service_manager_in_a_bigger_council(
     TeamFactory()  # two teams, so the team chooser is shown from the start
     family_with_household(team, children=1, lead=UserFactory(team=team))
     client.force_login(UserFactory(role="service_manager", team=None))
-    url = reverse("allocation:team-caseload")
+    url = reverse("casefile:team-caseload")
     small = queries_for(client, url, {"team": team.pk})
 
     for _ in range(10):
@@ -152,7 +152,7 @@ def test_family_page_costs_the_same_for_one_child_or_eleven(client, team):
     worker = UserFactory(team=team)
     family, mother = family_with_household(team, children=1, lead=worker, workers=[partner_worker(team)])
     client.force_login(worker)
-    url = reverse("people:family-detail", args=[family.pk])
+    url = reverse("casefile:family-detail", args=[family.pk])
     small = queries_for(client, url)
 
     for _ in range(10):
@@ -172,7 +172,7 @@ def test_person_page_costs_the_same_however_many_relatives_addresses_and_familie
     family, mother = family_with_household(team, children=0, lead=worker)
     child = add_child(family, mother)
     client.force_login(worker)
-    url = reverse("people:person-detail", args=[child.pk])
+    url = reverse("casefile:person-detail", args=[child.pk])
     small = queries_for(client, url)
 
     for _ in range(10):
@@ -190,7 +190,7 @@ def test_search_costs_the_same_for_one_result_or_forty(client, team):
     family, mother = family_with_household(team, children=0, lead=worker)
     FamilyMemberFactory(family=family, person=PersonFactory(last_name="Quennell"))
     client.force_login(worker)
-    url = reverse("people:search")
+    url = reverse("casefile:search")
     small = queries_for(client, url, {"q": "Quennell"}, method="post")
 
     for _ in range(13):
@@ -224,7 +224,7 @@ def test_my_tasks_costs_the_same_for_one_family_or_thirty(client, team):
     worker = UserFactory(team=team)
     family_with_deadlines(team, children=1, lead=worker)
     client.force_login(worker)
-    url = reverse("journey:my-tasks")
+    url = reverse("tasks:my-tasks")
     small = queries_for(client, url)
     small_by_child = queries_for(client, url, {"view": "child"})
 
@@ -245,7 +245,7 @@ def test_timeliness_for_a_service_manager_costs_the_same_for_two_teams_or_twelve
     TeamFactory()
     family_with_deadlines(team, children=1, lead=UserFactory(team=team))
     client.force_login(UserFactory(role="service_manager", team=None))
-    url = reverse("journey:timeliness")
+    url = reverse("tasks:timeliness")
     small = queries_for(client, url)
 
     for _ in range(10):
@@ -259,7 +259,7 @@ def test_team_timeliness_costs_the_same_for_a_small_or_a_large_team(client, team
     manager = UserFactory(role="team_manager", team=team)
     family_with_deadlines(team, children=1, lead=UserFactory(team=team))
     client.force_login(manager)
-    url = reverse("journey:team-timeliness", args=[team.pk])
+    url = reverse("tasks:team-timeliness", args=[team.pk])
     small = queries_for(client, url)
 
     workers = [UserFactory(team=team) for _ in range(6)]
@@ -279,7 +279,7 @@ def test_the_overdue_drill_down_costs_the_same_for_a_small_or_a_large_team(clien
     family_with_deadlines(team, children=1, lead=lead)
     family_with_deadlines(team, children=1)
     client.force_login(manager)
-    url = reverse("journey:team-overdue", args=[team.pk])
+    url = reverse("tasks:team-overdue", args=[team.pk])
     small = queries_for(client, url, params)
 
     for i in range(30):

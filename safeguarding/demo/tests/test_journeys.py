@@ -20,11 +20,14 @@ from django.utils import timezone
 
 from safeguarding.accounts.models import User
 from safeguarding.allocation.models import Allocation, CaseRole
+from safeguarding.core import calendar
 from safeguarding.demo import generator, journeys
 from safeguarding.demo.generator import Scale, build_council
-from safeguarding.journey import calendar, policies, rules
 from safeguarding.journey import models as j
+from safeguarding.journey import rules
 from safeguarding.people.models import FamilyMember
+from safeguarding.tasks import policies
+from safeguarding.tasks.models import Deadline
 
 RECORDS = (
     j.EpisodeOfNeed,
@@ -267,7 +270,7 @@ def timeliness():
     """Most current work is on time, and some of every kind is not."""
     today = timezone.localdate()
     kinds = defaultdict(lambda: [0, 0])
-    for kind, due in j.Deadline.objects.values_list("kind", "due_date"):
+    for kind, due in Deadline.objects.values_list("kind", "due_date"):
         kinds[kind][0] += 1
         kinds[kind][1] += due < today
     for kind in (

@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding.audit.models import AuditEvent
+from safeguarding.core import chronology
+from safeguarding.journey import chronology as journey_chronology
+from safeguarding.core.chronology import ChronologyEvent, child_chronology
 from safeguarding.core.tests.factories import FamilyMemberFactory
-from safeguarding.journey import chronology
 from safeguarding.journey import models as journey
-from safeguarding.journey.chronology import ChronologyEvent, child_chronology
 
 from .journeys import day, do, make_world
 from .test_views import allocated
@@ -280,12 +281,12 @@ def test_the_compiled_chronology_is_reused_for_other_children_and_shows_only_the
     other = FamilyMemberFactory(family=world.family, member_type="child").person
     do(world.sw, world.child, "referral")
     do(world.sw, other, "referral", "assessment")
-    chronology._union_sql.cache_clear()
+    journey_chronology._union_sql.cache_clear()
 
     first = child_chronology([world.child.pk], limit=10)
     second = child_chronology([other.pk], limit=10)
 
-    assert chronology._union_sql.cache_info().hits >= 1
+    assert journey_chronology._union_sql.cache_info().hits >= 1
     assert {e.child_id for e in first} == {world.child.pk}
     assert {e.child_id for e in second} == {other.pk}
     assert "Assessment started" in titles(second) and "Assessment started" not in titles(first)

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from safeguarding.core.calendar import is_working_day, working_days_between
 from safeguarding.journey import clocks
-from safeguarding.journey.calendar import is_working_day, working_days_between
 
 D = datetime.date
 

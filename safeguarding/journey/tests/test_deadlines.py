@@ -24,7 +24,7 @@ from safeguarding.journey.models import (
     ChildInNeedPlan,
     ChildProtectionPlan,
     CoreGroupMeeting,
-    Deadline,
+    DeadlineKind,
     EpisodeOfNeed,
     LookedAfterEpisode,
     LookedAfterReview,
@@ -32,8 +32,9 @@ from safeguarding.journey.models import (
     Section47Enquiry,
     Visit,
 )
+from safeguarding.tasks.models import Deadline
 
-Kind = Deadline.Kind
+Kind = DeadlineKind
 d = datetime.date
 # A Tuesday, with Easter 2026 and the early May bank holiday within 45 working days of it.
 TUESDAY_3_MARCH = d(2026, 3, 3)

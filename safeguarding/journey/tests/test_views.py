@@ -27,6 +27,7 @@ from safeguarding.journey import models as journey
 from safeguarding.journey.forms import STEP_FORMS
 from safeguarding.journey.records import journey_page
 from safeguarding.journey.steps import STEPS, STEPS_BY_SLUG
+from safeguarding.tasks.models import Deadline
 
 from .journeys import POSTS, dates, day, do, make_world
 
@@ -99,7 +100,7 @@ def test_recording_says_what_was_recorded_and_what_is_due_next(client, world):
     response = client.post(step_url(world, "referral"), POSTS["referral"][1], follow=True)
     body = response.content.decode()
     assert f"Referral on {day(0):%-d %B %Y} recorded" in body
-    deadline = journey.Deadline.objects.filter(child=world.child).order_by("due_date").first()
+    deadline = Deadline.objects.filter(child=world.child).order_by("due_date").first()
     if deadline is not None:  # the assessment's 45 working days run from the referral
         assert f"Next due: {deadline.get_kind_display().lower()} by {deadline.due_date:%-d %B %Y}" in body
     else:
@@ -286,10 +287,10 @@ def test_the_journey_page_offers_only_the_steps_that_can_be_recorded_now(client,
 
 def test_the_journey_page_shows_the_records_values_and_next_due_dates(client, world):
     do(world.sw, world.child, "referral", "assessment")
-    journey.Deadline.objects.create(
+    Deadline.objects.create(
         child=world.child,
         family=world.family,
-        kind=journey.Deadline.Kind.ASSESSMENT,
+        kind=journey.DeadlineKind.ASSESSMENT,
         due_date=timezone.localdate() - datetime.timedelta(days=3),
         basis="45 working days from the referral",
     )
@@ -425,27 +426,27 @@ def test_correcting_needs_a_known_record_of_this_child_and_a_worker_who_may_corr
 
 
 def test_a_childs_page_links_to_the_journey_and_shows_the_next_due_dates(client, world):
-    journey.Deadline.objects.create(
+    Deadline.objects.create(
         child=world.child,
         family=world.family,
-        kind=journey.Deadline.Kind.CP_VISIT,
+        kind=journey.DeadlineKind.CP_VISIT,
         due_date=timezone.localdate() + datetime.timedelta(days=1),
         basis="10 working days from the last visit",
     )
     client.force_login(world.sw)
-    body = client.get(reverse("people:person-detail", args=[world.child.pk])).content.decode()
+    body = client.get(reverse("casefile:person-detail", args=[world.child.pk])).content.decode()
     assert journey_url(world) in body
     assert reverse("journey:child-chronology", args=[world.child.pk]) in body
     assert "Child protection visit" in body and "Due soon" in body
 
-    adult = client.get(reverse("people:person-detail", args=[world.mother.pk])).content.decode()
+    adult = client.get(reverse("casefile:person-detail", args=[world.mother.pk])).content.decode()
     assert journey_url(world, world.mother) not in adult
 
 
 def test_the_family_page_shows_the_latest_events_and_links_to_the_chronology(client, world):
     do(world.sw, world.child, "referral")
     client.force_login(world.sw)
-    body = client.get(reverse("people:family-detail", args=[world.family.pk])).content.decode()
+    body = client.get(reverse("casefile:family-detail", args=[world.family.pk])).content.decode()
     assert "Referral received" in body and "for Mia" in body
     assert reverse("journey:family-chronology", args=[world.family.pk]) in body
 
@@ -468,4 +469,4 @@ def test_a_child_who_moved_here_on_another_councils_plan_starts_it_at_the_transf
     assert response.status_code == 302
     plan = journey.ChildProtectionPlan.objects.get(child=world.child)
     assert plan.started_at_transfer_in and plan.start_date == day(10)
-    assert world.child.deadlines.filter(kind=journey.Deadline.Kind.FIRST_CORE_GROUP).exists()
+    assert world.child.deadlines.filter(kind=journey.DeadlineKind.FIRST_CORE_GROUP).exists()

@@ -17,11 +17,11 @@ def test_a_social_worker_who_creates_a_family_is_its_lead_social_worker_and_can_
     worker = UserFactory(team=team, role=User.Role.SOCIAL_WORKER)
     client.force_login(worker)
 
-    response = client.post(reverse("people:family-create"), {"name": "Carter family"})
+    response = client.post(reverse("casefile:family-create"), {"name": "Carter family"})
 
     family = Family.objects.get(name="Carter family")
     assert response.status_code == 302
-    assert response["Location"] == reverse("people:family-detail", args=[family.pk])
+    assert response["Location"] == reverse("casefile:family-detail", args=[family.pk])
     assert client.get(response["Location"]).status_code == 200
     allocation = Allocation.objects.get(family=family, worker=worker, end_date__isnull=True)
     assert allocation.case_role == CaseRole.LEAD_SOCIAL_WORKER
@@ -34,17 +34,17 @@ def test_a_team_manager_who_creates_a_family_sees_it_through_the_team_without_be
     manager = UserFactory(team=team, role=User.Role.TEAM_MANAGER)
     client.force_login(manager)
 
-    client.post(reverse("people:family-create"), {"name": "Ahmed family"})
+    client.post(reverse("casefile:family-create"), {"name": "Ahmed family"})
 
     family = Family.objects.get(name="Ahmed family")
     assert not Allocation.objects.filter(family=family).exists()
-    assert client.get(reverse("people:family-detail", args=[family.pk])).status_code == 200
+    assert client.get(reverse("casefile:family-detail", args=[family.pk])).status_code == 200
 
 
 def test_a_partner_agency_practitioner_may_not_create_families(client):
     practitioner = UserFactory(team=TeamFactory(), role=User.Role.ADULT_PRACTITIONER, partner=True)
     client.force_login(practitioner)
 
-    assert client.get(reverse("people:family-create")).status_code == 403
-    assert client.post(reverse("people:family-create"), {"name": "Nobody family"}).status_code == 403
+    assert client.get(reverse("casefile:family-create")).status_code == 403
+    assert client.post(reverse("casefile:family-create"), {"name": "Nobody family"}).status_code == 403
     assert not Family.objects.exists()

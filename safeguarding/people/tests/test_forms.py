@@ -137,7 +137,7 @@ def new_child(**changes) -> dict:
 
 
 def post_person(client, family, data):
-    return client.post(reverse("people:person-create", args=[family.pk]), data)
+    return client.post(reverse("casefile:person-create", args=[family.pk]), data)
 
 
 # --- person: names and dates -------------------------------------------------------------------------
@@ -246,7 +246,7 @@ def test_expected_date_of_birth_added_to_an_existing_adult_is_refused(asha_clien
         "ethnicity": adult.ethnicity,
         **date_parts("expected_date_of_birth", due.day, due.month, due.year),
     }
-    response = asha_client.post(reverse("people:person-edit", args=[adult.pk]), data)
+    response = asha_client.post(reverse("casefile:person-edit", args=[adult.pk]), data)
     assert_field_error(
         response,
         "expected_date_of_birth",
@@ -326,7 +326,7 @@ def test_same_name_and_date_of_birth_as_a_visible_person_warns_and_saves_nothing
     assert response.status_code == 200
     page = response.content.decode()
     assert 'id="duplicate-warning"' in page
-    assert reverse("people:person-detail", args=[existing.pk]) in page
+    assert reverse("casefile:person-detail", args=[existing.pk]) in page
     assert Person.objects.count() == people_before
 
 
@@ -386,7 +386,7 @@ def test_duplicate_in_a_family_the_user_cannot_see_is_only_counted(asha_client, 
 
 def test_family_without_a_name_is_refused(asha_client, council):
     families_before = Family.objects.count()
-    response = asha_client.post(reverse("people:family-create"), {"name": ""})
+    response = asha_client.post(reverse("casefile:family-create"), {"name": ""})
     assert_field_error(response, "name", "Enter family name")
     assert Family.objects.count() == families_before
 
@@ -394,7 +394,7 @@ def test_family_without_a_name_is_refused(asha_client, council):
 def test_service_manager_creating_a_family_must_choose_a_team(client, council):
     client.force_login(User.objects.get(username="owen"))
     families_before = Family.objects.count()
-    response = client.post(reverse("people:family-create"), {"name": "Quillfeather family"})
+    response = client.post(reverse("casefile:family-create"), {"name": "Quillfeather family"})
     assert_field_error(response, "team", "Select a team")
     assert Family.objects.count() == families_before
 
@@ -411,7 +411,7 @@ def test_relationship_of_a_person_to_themselves_is_refused(asha_client, family):
     person, _ = _two_members(family)
     before = Relationship.objects.count()
     response = asha_client.post(
-        reverse("people:relationship-create", args=[family.pk]),
+        reverse("casefile:relationship-create", args=[family.pk]),
         {"person": person.pk, "kind": "sibling", "relative": person.pk},
     )
     assert_field_error(response, "relative", "Choose two different people")
@@ -422,7 +422,7 @@ def test_other_relationship_without_a_description_is_refused(asha_client, family
     person, relative = _two_members(family)
     before = Relationship.objects.count()
     response = asha_client.post(
-        reverse("people:relationship-create", args=[family.pk]),
+        reverse("casefile:relationship-create", args=[family.pk]),
         {"person": person.pk, "kind": "other", "relative": relative.pk, "description": "  "},
     )
     assert_field_error(response, "description", "Describe the relationship")
@@ -434,7 +434,7 @@ def test_bad_postcode_is_refused(asha_client, family, postcode):
     person, _ = _two_members(family)
     before = Address.objects.count()
     response = asha_client.post(
-        reverse("people:address-create", args=[family.pk, person.pk]),
+        reverse("casefile:address-create", args=[family.pk, person.pk]),
         {"line_1": "1 Test Street", "town": "Demoborough", "postcode": postcode},
     )
     assert_field_error(response, "postcode", "Enter a real postcode, for example LS1 4AP")
@@ -448,7 +448,7 @@ def test_allocating_a_worker_already_allocated_is_refused(maria_client, family):
     current = Allocation.objects.filter(family=family, end_date=None).select_related("worker").first()
     before = Allocation.objects.count()
     response = maria_client.post(
-        reverse("allocation:allocation-create", args=[family.pk]),
+        reverse("casefile:allocation-create", args=[family.pk]),
         {"worker": current.worker.pk, "case_role": CaseRole.OTHER},
     )
     assert_field_error(
@@ -470,7 +470,7 @@ def test_second_lead_social_worker_is_refused(maria_client, family):
     )
     before = Allocation.objects.count()
     response = maria_client.post(
-        reverse("allocation:allocation-create", args=[family.pk]),
+        reverse("casefile:allocation-create", args=[family.pk]),
         {"worker": other_social_worker.pk, "case_role": CaseRole.LEAD_SOCIAL_WORKER},
     )
     assert_field_error(
@@ -483,7 +483,7 @@ def test_ending_an_allocation_before_it_started_is_refused(maria_client, family)
     allocation = Allocation.objects.filter(family=family, end_date=None).first()
     before_start = allocation.start_date - datetime.timedelta(days=1)
     response = maria_client.post(
-        reverse("allocation:allocation-end", args=[family.pk, allocation.pk]),
+        reverse("casefile:allocation-end", args=[family.pk, allocation.pk]),
         date_parts("end_date", before_start.day, before_start.month, before_start.year),
     )
     assert_field_error(

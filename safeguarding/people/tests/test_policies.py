@@ -58,41 +58,41 @@ from safeguarding.people.models import Address, AdultDetail, Family, Person, Rel
 
 # Column -> the URL name it exercises. The URL walk below fails for any page that has no column here.
 COLUMNS = {
-    "fam": "people:family-detail",  # open the family page
-    "pers": "people:person-detail",  # open a child's page
-    "edit": "people:family-edit",  # change the family's details
-    "ed_p": "people:person-edit",  # change a person's identity details
-    "addp": "people:person-create",  # add a person to the family
-    "rel": "people:relationship-create",  # record a relationship
-    "addr": "people:address-create",  # record a new address
-    "allo": "allocation:allocation-create",  # allocate a worker
-    "end": "allocation:allocation-end",  # end a worker's allocation
-    "newf": "people:family-create",  # create a family (no family yet: depends on role and team)
-    "mine": "allocation:my-families",  # the family is listed on My families
-    "srch": "people:search",  # the child is found by search
-    "load": "allocation:team-caseload",  # open Team caseload
-    "adet": "people:adult-detail-create",  # record the mother's health, substance or offending detail
+    "fam": "casefile:family-detail",  # open the family page
+    "pers": "casefile:person-detail",  # open a child's page
+    "edit": "casefile:family-edit",  # change the family's details
+    "ed_p": "casefile:person-edit",  # change a person's identity details
+    "addp": "casefile:person-create",  # add a person to the family
+    "rel": "casefile:relationship-create",  # record a relationship
+    "addr": "casefile:address-create",  # record a new address
+    "allo": "casefile:allocation-create",  # allocate a worker
+    "end": "casefile:allocation-end",  # end a worker's allocation
+    "newf": "casefile:family-create",  # create a family (no family yet: depends on role and team)
+    "mine": "casefile:my-families",  # the family is listed on My families
+    "srch": "casefile:search",  # the child is found by search
+    "load": "casefile:team-caseload",  # open Team caseload
+    "adet": "casefile:adult-detail-create",  # record the mother's health, substance or offending detail
     "basis": "access:sharing-basis-create",  # record the basis for sharing the mother's information
     "wdrw": "access:sharing-basis-withdraw",  # withdraw that basis
     "emer": "access:emergency-access",  # ask for emergency (break-glass) access to a family
-    "alog": "audit:family-access-log",  # who has seen the family's record
-    "acsv": "audit:family-access-log-csv",  # download it as CSV
-    "plog": "audit:person-access-log",  # who has seen the child's record
-    "pcsv": "audit:person-access-log-csv",  # download it as CSV
-    "sar": "audit:subject-access",  # the child's subject access bundle (the page offering it)
-    "audt": "audit:home",  # the audit landing page (find a record's log)
-    "unus": "audit:unusual-access",  # the unusual-access report
-    "ucsv": "audit:unusual-access-csv",  # download it as CSV
+    "alog": "governance:family-access-log",  # who has seen the family's record
+    "acsv": "governance:family-access-log-csv",  # download it as CSV
+    "plog": "governance:person-access-log",  # who has seen the child's record
+    "pcsv": "governance:person-access-log-csv",  # download it as CSV
+    "sar": "governance:subject-access",  # the child's subject access bundle (the page offering it)
+    "audt": "governance:home",  # the audit landing page (find a record's log)
+    "unus": "governance:unusual-access",  # the unusual-access report
+    "ucsv": "governance:unusual-access-csv",  # download it as CSV
     "jour": "journey:child-journey",  # the child's statutory journey
     "step": "journey:step",  # record a referral for the child
     "svis": "journey:step",  # record a visit to the child (family support workers may)
     "corr": "journey:record-correct",  # correct the child's referral
     "chr": "journey:child-chronology",  # the child's chronology
     "fchr": "journey:family-chronology",  # the family's chronology
-    "task": "journey:my-tasks",  # My tasks (the user's own deadlines; no family in the URL)
-    "time": "journey:timeliness",  # Timeliness (302: a team manager is sent to their own team)
-    "ttim": "journey:team-timeliness",  # the family's team's timeliness
-    "tovd": "journey:team-overdue",  # the family's team's overdue deadlines
+    "task": "tasks:my-tasks",  # My tasks (the user's own deadlines; no family in the URL)
+    "time": "tasks:timeliness",  # Timeliness (302: a team manager is sent to their own team)
+    "ttim": "tasks:team-timeliness",  # the family's team's timeliness
+    "tovd": "tasks:team-overdue",  # the family's team's overdue deadlines
 }
 
 # fmt: off
@@ -159,7 +159,7 @@ system_administrator  emergency    404  404  404  404  404  404  404  404  404  
 OUTSIDE_MATRIX = {
     "accounts:sign-in": "public: where everyone signs in",
     "accounts:sign-out": "ends the user's own session; shows no case data",
-    "allocation:home": "only redirects to My families",
+    "casefile:home": "only redirects to My families",
     "accounts:account": "the user's own account; shows no case data",
     "accounts:two-factor-code": "the second sign-in step; shows no case data",
     "accounts:two-factor-set-up": "sets up the user's own authenticator app; shows no case data",
@@ -296,7 +296,7 @@ def outcome_of(client, column: str, world) -> str:
     if column == "mine":
         return "yes" if world["family"].reference in response.content.decode() else "no"
     if column == "srch":
-        child_url = reverse("people:person-detail", args=[world["child"].pk])
+        child_url = reverse("casefile:person-detail", args=[world["child"].pk])
         return "yes" if child_url in response.content.decode() else "no"
     return str(response.status_code)
 
@@ -473,8 +473,8 @@ def test_sign_in_page_is_public(client, db):
 
 def test_signed_in_home_page_redirects_to_my_families(client, db):
     client.force_login(UserFactory())
-    response = client.get(reverse("allocation:home"))
-    assert response.status_code == 302 and response["Location"] == reverse("allocation:my-families")
+    response = client.get(reverse("casefile:home"))
+    assert response.status_code == 302 and response["Location"] == reverse("casefile:my-families")
 
 
 FAMILY_PAGES = ["fam", "edit", "addp", "rel", "addr", "allo", "end", "pers", "ed_p"]
@@ -550,7 +550,7 @@ def test_team_manager_allocated_to_another_teams_family_sees_it_but_cannot_alloc
 def test_team_manager_cannot_open_another_teams_caseload_by_changing_the_address(client, world):
     manager = UserFactory(role="team_manager", team=world["home"])
     client.force_login(manager)
-    response = client.get(reverse("allocation:team-caseload"), {"team": world["other"].pk})
+    response = client.get(reverse("casefile:team-caseload"), {"team": world["other"].pk})
     assert response.status_code == 404
     assert world["other"].name not in response.content.decode()
 

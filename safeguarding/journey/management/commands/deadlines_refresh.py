@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from safeguarding.journey.deadlines import SOURCES, deadlines_refresh
-from safeguarding.journey.models import Deadline
+from safeguarding.tasks.models import Deadline
 
 
 def _child_ids() -> list[uuid.UUID]:

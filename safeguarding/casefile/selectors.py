@@ -1,0 +1,230 @@
+"""Reads of families and people. Every function takes the user and starts from the policy's queryset."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from safeguarding.access.models import EmergencyAccess
+from safeguarding.access.policies import FamilyDisclosure, memberships_visible_to, people_visible_to
+from safeguarding.allocation.models import Allocation
+from safeguarding.core.chronology import child_chronology
+from safeguarding.journey.records import child_due_rows
+from safeguarding.people.identifiers import normalise_nhs_number
+from safeguarding.people.models import Address, AdultDetail, Family, FamilyMember, Person, Relationship
+
+SEARCH_RESULT_LIMIT = 50
+FAMILY_TIMELINE_EVENTS = 10
+
+
+def _disclose_addresses(disclosure: FamilyDisclosure, addresses) -> None:
+    for address in addresses:
+        address.disclosure = disclosure.for_record(address.sensitivity)
+
+
+def family_detail(user, family: Family) -> dict:
+    """Everything the family page shows, in a fixed number of queries whatever the family's size."""
+    members = list(
+        FamilyMember.objects.filter(family=family)
+        .select_related("person")
+        .prefetch_related(
+            Prefetch("person__addresses", queryset=Address.objects.filter(moved_out_on__isnull=True)),
+        )
+        .order_by("member_type", "left_on", "person__date_of_birth", "person__expected_date_of_birth")
+    )
+    person_ids = [m.person_id for m in members]
+    relationships = list(
+        Relationship.objects.filter(person_id__in=person_ids, relative_id__in=person_ids).select_related(
+            "person", "relative"
+        )
+    )
+    # Each member lists their relationships both ways: "Mother of Mia" on Dana, "Child of Dana" on Mia.
+    by_person: dict = {}
+    for rel in relationships:
+        label = rel.get_kind_display() + (f" ({rel.description})" if rel.description else "") + " of"
+        by_person.setdefault(rel.person_id, []).append((label, rel.relative))
+        by_person.setdefault(rel.relative_id, []).append((rel.inverse_label, rel.person))
+    allocations = list(
+        Allocation.objects.filter(family=family)
+        .select_related("worker__organisation", "worker__team")
+        .prefetch_related("works_with")
+        .order_by("end_date", "start_date")
+    )
+    current = [a for a in allocations if a.end_date is None]
+    disclosure = FamilyDisclosure(
+        user,
+        family,
+        current_allocations=current,
+        adult_ids=[m.person_id for m in members if m.member_type == FamilyMember.MemberType.ADULT],
+    )
+    for member in members:
+        member.relationship_list = by_person.get(member.person_id, [])
+        _disclose_addresses(disclosure, member.person.addresses.all())
+    children = [m for m in members if m.member_type == FamilyMember.MemberType.CHILD and m.left_on is None]
+    return {
+        "children": children,
+        # The children's latest statutory events (one query however many children): the full family
+        # chronology is a page of its own.
+        "timeline": child_chronology(
+            [m.person_id for m in children],
+            limit=FAMILY_TIMELINE_EVENTS,
+            names={m.person_id: m.person.full_name for m in children},
+        ),
+        "adults": [
+            m for m in members if m.member_type == FamilyMember.MemberType.ADULT and m.left_on is None
+        ],
+        "former_members": [m for m in members if m.left_on is not None],
+        "current_allocations": current,
+        "past_allocations": [a for a in allocations if a.end_date is not None],
+        "disclosure": disclosure,
+        "emergency_access": _emergency_grant(user, family) if disclosure.emergency_only else None,
+    }
+
+
+def _emergency_grant(user, family):
+    return (
+        EmergencyAccess.objects.active()
+        .filter(worker_id=user.pk, family=family)
+        .order_by("-expires_at")
+        .first()
+    )
+
+
+def person_detail(user, person: Person) -> dict:
+    """A person's families and relationships, limited to what the user may see: a relative in a family the
+    user does not work with stays invisible, even by name."""
+    memberships = list(memberships_visible_to(user).filter(person=person).select_related("family"))
+    visible_people = people_visible_to(user).values("pk")
+    relationships = list(
+        Relationship.objects.filter(
+            Q(person=person, relative__in=visible_people) | Q(relative=person, person__in=visible_people)
+        ).select_related("person", "relative")
+    )
+    addresses = list(person.addresses.order_by("moved_out_on", "-moved_in_on"))
+    context = {"memberships": memberships, "relationships": relationships, "addresses": addresses}
+    # Sensitive records are judged in the context of a family the user works with (the person's current one).
+    family = next(
+        (m.family for m in memberships if m.left_on is None), memberships[0].family if memberships else None
+    )
+    if family is None:
+        return context
+    disclosure = FamilyDisclosure(user, family)
+    _disclose_addresses(disclosure, addresses)
+    context.update(disclosure=disclosure, context_family=family)
+    is_adult = any(m.member_type == FamilyMember.MemberType.ADULT for m in memberships)
+    if is_adult:
+        details = list(person.adult_details.select_related("recorded_by"))
+        context["adult_details_shown"] = [
+            d for d in details if disclosure.for_record(d.sensitivity, about_person_id=person.pk).visible
+        ]
+        hidden = len(details) - len(context["adult_details_shown"])
+        context["adult_details_hidden"] = hidden
+        context["adult_details_disclosure"] = disclosure.for_record(
+            AdultDetail.sensitivity, about_person_id=person.pk
+        )
+        context["sharing_bases"] = list(person.sharing_bases.select_related("recorded_by", "withdrawn_by"))
+        context["can_record_adult_detail"] = disclosure.can_record_adult_detail(person.pk)
+        context["can_record_sharing_basis"] = disclosure.can_record_sharing_basis(person.pk)
+        context["own_practitioners"] = disclosure.practitioners.get(person.pk, [])
+    context["is_adult"] = is_adult
+    if any(m.member_type == FamilyMember.MemberType.CHILD for m in memberships):
+        # A child's next statutory due dates (one query), with links to their journey and chronology.
+        context["is_child"] = True
+        context["due_rows"] = child_due_rows(person)
+    return context
+
+
+def possible_duplicates(
+    *, first_name: str, last_name: str, date_of_birth: datetime.date | None, exclude_pk=None
+) -> QuerySet[Person]:
+    """People already recorded with the same name and date of birth, council-wide.
+
+    Council-wide on purpose: two records for one child split their history, which is a safeguarding
+    risk. The caller shows details only of those the user may see (see `duplicate_warning`).
+    """
+    if not (first_name and last_name and date_of_birth):
+        return Person.objects.none()
+    matches = Person.objects.filter(
+        first_name__iexact=first_name.strip(),
+        last_name__iexact=last_name.strip(),
+        date_of_birth=date_of_birth,
+    )
+    if exclude_pk:
+        matches = matches.exclude(pk=exclude_pk)
+    return matches
+
+
+def duplicate_warning(user, *, first_name, last_name, date_of_birth, exclude_pk=None) -> dict | None:
+    matches = possible_duplicates(
+        first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, exclude_pk=exclude_pk
+    )
+    ids = list(matches.values_list("pk", flat=True)[:20])
+    if not ids:
+        return None
+    visible = list(
+        people_visible_to(user)
+        .filter(pk__in=ids)
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=memberships_visible_to(user).select_related("family"),
+            )
+        )
+    )
+    return {"visible": visible, "hidden_count": len(ids) - len(visible)}
+
+
+_DATE_PATTERNS = (
+    (re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$"), ("day", "month", "year")),
+    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("year", "month", "day")),
+)
+
+
+def _parse_date(text: str) -> datetime.date | None:
+    for pattern, order in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
+            try:
+                return datetime.date(parts["year"], parts["month"], parts["day"])
+            except ValueError:
+                return None
+    return None
+
+
+def search_people(user, query: str) -> tuple[list[Person], bool]:
+    """Find people the user may see by name, date of birth, NHS number or the council's child ID.
+
+    Returns the first SEARCH_RESULT_LIMIT matches and whether there were more. A query may combine a name
+    and a date of birth ("Mia Carter 03/04/2019").
+    """
+    terms = query.split()
+    if not terms:
+        return [], False
+    people = people_visible_to(user)
+    nhs = normalise_nhs_number(query)
+    if len(nhs) == 10 and nhs.isdigit():
+        people = people.filter(nhs_number=nhs)
+    else:
+        for term in terms[:6]:
+            day = _parse_date(term)
+            if day:
+                people = people.filter(Q(date_of_birth=day) | Q(expected_date_of_birth=day))
+            else:
+                people = people.filter(
+                    Q(first_name__icontains=term)
+                    | Q(last_name__icontains=term)
+                    | Q(known_as__icontains=term)
+                    | Q(council_id__iexact=term)
+                )
+    results = list(
+        people.order_by("last_name", "first_name", "date_of_birth").prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=memberships_visible_to(user).select_related("family"),
+            )
+        )[: SEARCH_RESULT_LIMIT + 1]
+    )
+    return results[:SEARCH_RESULT_LIMIT], len(results) > SEARCH_RESULT_LIMIT

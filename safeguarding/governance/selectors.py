@@ -1,0 +1,655 @@
+"""Reads of the audit log: a record's access log, and the unusual-access report.
+
+Every function answers in a fixed number of queries whatever the size of the log: the report reads a
+period's events through indexes on (action, occurred_at) and (actor, occurred_at), and lists are paged.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections import Counter, deque
+from dataclasses import dataclass, field
+
+from django.apps import apps as django_apps
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    UUIDField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Lower, Replace, TruncDay, TruncHour, TruncMinute
+from django.utils import timezone
+
+from safeguarding.accounts.models import User
+from safeguarding.allocation.models import CaseRole
+from safeguarding.audit.models import AuditEvent
+from safeguarding.people.identifiers import normalise_nhs_number
+from safeguarding.people.models import Address, Family, FamilyMember, Person, Relationship
+
+Action = AuditEvent.Action
+
+PAGE_SIZE = 50
+
+
+# ---- Filters ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole local days, from the start of `first` to the end of `last`."""
+
+    first: datetime.date
+    last: datetime.date
+
+    @classmethod
+    def last_days(cls, days: int) -> Period:
+        today = timezone.localdate()
+        return cls(first=today - datetime.timedelta(days=days - 1), last=today)
+
+    @property
+    def starts(self) -> datetime.datetime:
+        return _start_of(self.first)
+
+    @property
+    def ends(self) -> datetime.datetime:
+        return _start_of(self.last + datetime.timedelta(days=1))
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+@dataclass(frozen=True)
+class LogFilters:
+    worker: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+    def apply(self, events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+        # Each word must match the worker's username, first or last name: "asha", "Patel", "Asha Patel".
+        for word in self.worker.split()[:5]:
+            events = events.filter(
+                Q(actor_username__icontains=word)
+                | Q(actor__first_name__icontains=word)
+                | Q(actor__last_name__icontains=word)
+            )
+        if self.date_from:
+            events = events.filter(occurred_at__gte=_start_of(self.date_from))
+        if self.date_to:
+            events = events.filter(occurred_at__lt=_start_of(self.date_to + datetime.timedelta(days=1)))
+        return events
+
+
+# ---- Which events concern a record -------------------------------------------------------------------------
+
+
+def _family_about(family: Family) -> Q:
+    """Every event about a family: its own page and changes, its people's pages, allocations, emergency
+    access, and refused attempts to open any of them.
+
+    Each condition is answered from an index (family_id, object_id, or action for refusals), so the
+    query reads only the family's events however long the log.
+    """
+    family_key = str(family.pk)
+    member_ids = [
+        str(pk) for pk in FamilyMember.objects.filter(family=family).values_list("person_id", flat=True)
+    ]
+    return (
+        Q(family_id=family.pk)
+        | Q(object_id=family_key)
+        # A person in several families is recorded against none of them, but lists them all.
+        | Q(object_id__in=member_ids, family_id__isnull=True, detail__families__icontains=family_key)
+        | Q(action=Action.DENIED, detail__family_id=family_key)
+        | Q(action=Action.DENIED, detail__person_id__in=member_ids)
+    )
+
+
+def _person_about(person: Person) -> Q:
+    """Every event about one person's record: their page, changes to who they are, their addresses and
+    relationships, records made about them, and refused attempts to open their page."""
+    person_key = str(person.pk)
+    related_ids = [str(pk) for pk in Address.objects.filter(person=person).values_list("pk", flat=True)]
+    related_ids += [
+        str(pk)
+        for pk in Relationship.objects.filter(Q(person=person) | Q(relative=person)).values_list(
+            "pk", flat=True
+        )
+    ]
+    return (
+        Q(object_id__in=[person_key, *related_ids])
+        | Q(action=Action.DENIED, detail__person_id=person_key)
+        # Records about the person kept by other parts of the system (an adult's sharing basis, say) name
+        # them in the detail.
+        | Q(action__in=[Action.CREATE, Action.CHANGE], detail__person=person_key)
+        # A child's statutory journey records (safeguarding/journey) name the child in the detail.
+        | Q(action__in=[Action.CREATE, Action.CHANGE, Action.CORRECT], detail__child=person_key)
+        | Q(action=Action.DENIED, detail__child_id=person_key)
+    )
+
+
+def _newest_first(events: QuerySet[AuditEvent], filters: LogFilters | None) -> QuerySet[AuditEvent]:
+    return (filters or LogFilters()).apply(events).select_related("actor").order_by("-occurred_at", "-id")
+
+
+def family_events(family: Family, filters: LogFilters | None = None) -> QuerySet[AuditEvent]:
+    return _newest_first(AuditEvent.objects.filter(_family_about(family)), filters)
+
+
+def person_events(person: Person, filters: LogFilters | None = None) -> QuerySet[AuditEvent]:
+    return _newest_first(AuditEvent.objects.filter(_person_about(person)), filters)
+
+
+def subject_events(person: Person, memberships: list[FamilyMember]) -> QuerySet[AuditEvent]:
+    """For a subject access request: the events about the person's own record, and the views and changes
+    of the family pages that showed them (while they were in that family)."""
+    about = _person_about(person)
+    for membership in memberships:
+        during = Q(object_type="family", object_id=str(membership.family_id))
+        during &= Q(occurred_at__gte=_start_of(membership.joined_on)) if membership.joined_on else Q()
+        if membership.left_on:
+            during &= Q(occurred_at__lt=_start_of(membership.left_on + datetime.timedelta(days=1)))
+        about |= during
+    return _newest_first(AuditEvent.objects.filter(about), None)
+
+
+# ---- Describing events without case content ----------------------------------------------------------------
+
+
+RECORD_LABELS = {
+    "family": "Family record",
+    "person": "Person record",
+    "address": "Address",
+    "relationship": "Relationship",
+    "allocation": "Allocation",
+    "emergencyaccess": "Emergency access",
+    "adultdetail": "Adult's sensitive detail",
+    "sharingbasis": "Basis for sharing",
+}
+
+
+@functools.cache
+def _record_label(object_type: str) -> str:
+    """What kind of record an event is about, in words. Record types added by later capabilities (a
+    child's statutory journey, say) are named from their model's verbose name, so the log reads without
+    this module knowing every app."""
+    if object_type in RECORD_LABELS:
+        return RECORD_LABELS[object_type]
+    for model in django_apps.get_models():
+        if model._meta.model_name == object_type:
+            name = str(model._meta.verbose_name)
+            return name[:1].upper() + name[1:]
+    return object_type.replace("_", " ").capitalize()
+
+
+FIELD_LABELS = {
+    "first_name": "first name",
+    "middle_names": "middle names",
+    "last_name": "last name",
+    "known_as": "known as",
+    "date_of_birth": "date of birth",
+    "expected_date_of_birth": "expected date of birth",
+    "date_of_death": "date of death",
+    "nhs_number": "NHS number",
+    "upn": "unique pupil number",
+    "council_id": "council child ID",
+    "first_language": "first language",
+}
+
+
+@dataclass
+class LogRow:
+    """One event as the access log shows it: who, when, what, to which record. Never the content of the
+    record (a change lists the fields changed, not their values)."""
+
+    event: AuditEvent
+    worker_name: str
+    record: str
+    what: str
+    family: Family | None = None  # set where a report needs the family's name (break-glass)
+
+    @property
+    def occurred_at(self) -> datetime.datetime:
+        return self.event.occurred_at
+
+    @property
+    def worker_username(self) -> str:
+        return self.event.actor_username or "Not signed in"
+
+    @property
+    def action_label(self) -> str:
+        return self.event.action_label
+
+    @property
+    def ip_address(self) -> str:
+        return self.event.ip_address or ""
+
+
+def describe(events: list[AuditEvent]) -> list[LogRow]:
+    """Rows for a page of events, with the people they name looked up in one query."""
+    person_ids = {e.object_id for e in events if e.object_type == "person"}
+    names = (
+        {
+            str(pk): f"{first} {last}"
+            for pk, first, last in Person.objects.filter(pk__in=list(person_ids)).values_list(
+                "pk", "first_name", "last_name"
+            )
+        }
+        if person_ids
+        else {}
+    )
+    rows = []
+    for event in events:
+        worker = event.actor.display_name if event.actor else "Not signed in"
+        if event.object_type == "person" and event.object_id in names:
+            record = f"Person record: {names[event.object_id]}"
+        elif event.object_type:
+            record = _record_label(event.object_type)
+        elif "person_id" in event.detail:
+            record = "Person record"
+        elif "family_id" in event.detail or event.family_id:
+            record = "Family record"
+        else:
+            record = ""
+        rows.append(LogRow(event=event, worker_name=worker, record=record, what=_what(event)))
+    return rows
+
+
+def _what(event: AuditEvent) -> str:
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    action = event.action
+    if detail.get("access_log"):
+        return {
+            Action.VIEW: "Looked at who has seen this record",
+            Action.EXPORT: "Downloaded who has seen this record (CSV)",
+            Action.DENIED: "Refused: who has seen this record",
+        }.get(action, event.action_label)
+    if action == Action.VIEW:
+        return "Opened the page"
+    if action == Action.CHANGE:
+        changed = detail.get("changed")
+        if isinstance(changed, dict) and changed:
+            # In the form's order: PostgreSQL's jsonb does not keep the order the keys were written in.
+            order = list(FIELD_LABELS)
+            fields = sorted(changed, key=lambda k: (order.index(k) if k in order else len(order), k))
+            return "Changed " + ", ".join(FIELD_LABELS.get(k, str(k).replace("_", " ")) for k in fields)
+        if detail.get("withdrawn"):
+            return "Withdrew it"
+        return "Changed"
+    if action == Action.CORRECT:
+        changes = detail.get("changes") if isinstance(detail.get("changes"), dict) else {}
+        fields = ", ".join(str(k).replace("_", " ") for k in sorted(changes))
+        # The reason stays out of the log, like the values: it can carry case content.
+        return f"Corrected {fields or 'the record'}"
+    if action == Action.CREATE:
+        return "Recorded"
+    if action == Action.ALLOCATE:
+        role = dict(CaseRole.choices).get(detail.get("case_role"), "a worker")
+        return f"Allocated {detail.get('worker', 'a worker')} as {str(role).lower()}"
+    if action == Action.END_ALLOCATION:
+        return f"Ended {detail.get('worker', 'a worker')}'s allocation"
+    if action == Action.DENIED:
+        if detail.get("subject_access"):
+            return "Refused: subject access bundle"
+        if detail.get("emergency_access_reference"):
+            reference = detail["emergency_access_reference"]
+            return f"Refused: emergency access to unknown family reference {reference}"
+        return "Refused access"
+    if action == Action.BREAK_GLASS:
+        return f"Emergency access. Reason given: {detail.get('reason', '')}"
+    if action == Action.SUBJECT_ACCESS:
+        return "Produced a subject access bundle"
+    if action == Action.SEARCH:
+        return "Checked for duplicates" if detail.get("duplicate_check") else "Searched"
+    return event.action_label
+
+
+# ---- Unusual access -------------------------------------------------------------------------------------
+
+
+@dataclass
+class SurnameMatch:
+    worker: User
+    record: str
+    record_type: str
+    views: int
+    first: datetime.datetime
+    last: datetime.datetime
+
+
+@dataclass
+class Burst:
+    worker: User
+    starts: datetime.datetime
+    ends: datetime.datetime
+    families: int
+
+
+@dataclass
+class Refusals:
+    worker: User | None
+    username: str
+    count: int
+    first: datetime.datetime
+    last: datetime.datetime
+
+
+@dataclass
+class UnusualAccess:
+    period: Period
+    burst_families: int
+    burst_minutes: int
+    break_glass: list[LogRow] = field(default_factory=list)
+    same_surname: list[SurnameMatch] = field(default_factory=list)
+    bursts: list[Burst] = field(default_factory=list)
+    refusals: list[Refusals] = field(default_factory=list)
+
+
+def burst_settings() -> tuple[int, int]:
+    """(families, minutes): more than that many distinct families within that many minutes is a burst."""
+    families = int(getattr(settings, "AUDIT_BURST_FAMILIES", 20))
+    minutes = int(getattr(settings, "AUDIT_BURST_MINUTES", 10))
+    return families, minutes
+
+
+def _record_views(period: Period) -> QuerySet[AuditEvent]:
+    """Views of case records in the period. Looking at a record's access log is not a view of the record.
+
+    has_key rather than access_log=True: comparing a missing key gives NULL, and NOT NULL drops the row.
+    """
+    in_period = Q(occurred_at__gte=period.starts, occurred_at__lt=period.ends)
+    views = AuditEvent.objects.filter(in_period, action=Action.VIEW, actor__isnull=False)
+    return views.exclude(detail__has_key="access_log")
+
+
+def _uuid_from_text(expression):
+    """object_id holds a record's UUID as text; compare it with a UUID column. PostgreSQL casts it (only for
+    person events, whose object ids are all UUIDs, so no other text is ever cast); SQLite keeps UUIDs as
+    32 hex digits, so the dashes go."""
+    if connection.vendor == "postgresql":
+        return Case(When(object_type="person", then=Cast(expression, UUIDField())), default=None)
+    return Replace(expression, Value("-"), Value(""))
+
+
+def unusual_access(period: Period) -> UnusualAccess:
+    """The auditor's report for a period, in a fixed number of queries."""
+    burst_families, burst_minutes = burst_settings()
+    report = UnusualAccess(period=period, burst_families=burst_families, burst_minutes=burst_minutes)
+    in_period = Q(occurred_at__gte=period.starts, occurred_at__lt=period.ends)
+
+    # Break-glass: every use, with the reason given.
+    glass = list(
+        AuditEvent.objects.filter(in_period, action=Action.BREAK_GLASS)
+        .select_related("actor")
+        .order_by("-occurred_at")
+    )
+    family_ids = {e.family_id for e in glass if e.family_id}
+    glass_families = Family.objects.in_bulk(list(family_ids)) if family_ids else {}
+    report.break_glass = describe(glass)
+    for row in report.break_glass:
+        row.family = glass_families.get(row.event.family_id)
+
+    # Views by a worker who shares the surname of the person viewed (person pages), or of anyone in the
+    # family viewed (family pages). Grouped by worker and record, so ten views are one line.
+    views = (
+        _record_views(period).annotate(viewer_surname=Lower("actor__last_name")).exclude(viewer_surname="")
+    )
+    viewed_surname = (
+        Person.objects.filter(pk=OuterRef("person_key")).annotate(s=Lower("last_name")).values("s")
+    )
+    person_matches = (
+        views.filter(object_type="person")
+        .alias(person_key=_uuid_from_text("object_id"))
+        .alias(viewed_surname=Subquery(viewed_surname[:1]))
+        .filter(viewed_surname=F("viewer_surname"))
+        .order_by()
+        .values("actor_id", "object_id")
+        .annotate(views=Count("id"), first=Min("occurred_at"), last=Max("occurred_at"))
+    )
+    family_surnames = FamilyMember.objects.filter(family_id=OuterRef("family_id")).annotate(
+        s=Lower("person__last_name")
+    )
+    family_matches = (
+        views.filter(object_type="family")
+        .alias(match=Exists(family_surnames.filter(s=OuterRef("viewer_surname"))))
+        .filter(match=True)
+        .order_by()
+        .values("actor_id", "family_id")
+        .annotate(views=Count("id"), first=Min("occurred_at"), last=Max("occurred_at"))
+    )
+    person_rows, family_rows = list(person_matches), list(family_matches)
+
+    # Bursts: more than N distinct families viewed within M minutes.
+    burst_rows = _burst_candidates(period, burst_families, burst_minutes)
+
+    # Refused attempts, by worker.
+    refusals = list(
+        AuditEvent.objects.filter(in_period, action=Action.DENIED)
+        .order_by()
+        .values("actor_id", "actor_username")
+        .annotate(count=Count("id"), first=Min("occurred_at"), last=Max("occurred_at"))
+        .order_by("-count", "actor_username")
+    )
+
+    # Everyone and everything named above, in one query each.
+    user_ids = {r["actor_id"] for r in person_rows + family_rows + refusals if r["actor_id"]}
+    user_ids |= {worker_id for worker_id, _ in burst_rows}
+    users = User.objects.in_bulk(list(user_ids)) if user_ids else {}
+    people = (
+        {str(p.pk): p for p in Person.objects.filter(pk__in=[r["object_id"] for r in person_rows])}
+        if person_rows
+        else {}
+    )
+    families = Family.objects.in_bulk([r["family_id"] for r in family_rows]) if family_rows else {}
+
+    for r in person_rows:
+        person = people.get(r["object_id"])
+        report.same_surname.append(
+            SurnameMatch(
+                worker=users[r["actor_id"]],
+                record=person.full_name if person else "A person no longer recorded",
+                record_type="Person",
+                views=r["views"],
+                first=r["first"],
+                last=r["last"],
+            )
+        )
+    for r in family_rows:
+        family = families.get(r["family_id"])
+        report.same_surname.append(
+            SurnameMatch(
+                worker=users[r["actor_id"]],
+                record=str(family) if family else "A family no longer recorded",
+                record_type="Family",
+                views=r["views"],
+                first=r["first"],
+                last=r["last"],
+            )
+        )
+    report.same_surname.sort(key=lambda m: m.last, reverse=True)
+    report.bursts = [
+        Burst(worker=users[worker_id], starts=b.starts, ends=b.ends, families=b.families)
+        for worker_id, b in burst_rows
+    ]
+    report.refusals = [
+        Refusals(
+            worker=users.get(r["actor_id"]),
+            username=r["actor_username"] or "Not signed in",
+            count=r["count"],
+            first=r["first"],
+            last=r["last"],
+        )
+        for r in refusals
+    ]
+    return report
+
+
+@dataclass
+class _Window:
+    starts: datetime.datetime
+    ends: datetime.datetime
+    families: int
+
+
+def _bucket(minutes: int):
+    """The smallest calendar bucket at least `minutes` long (in UTC, so every bucket is the same length)."""
+    if minutes <= 1:
+        return TruncMinute, datetime.timedelta(minutes=1)
+    if minutes <= 60:
+        return TruncHour, datetime.timedelta(hours=1)
+    return TruncDay, datetime.timedelta(days=1)
+
+
+def _burst_candidates(period: Period, limit: int, minutes: int) -> list[tuple[int, _Window]]:
+    """Each worker's bursts: stretches of time in which some window of `minutes` holds views of more than
+    `limit` distinct families.
+
+    Two queries, whatever the volume. A window of M minutes lies within two consecutive buckets at least
+    M long, so a window with more than `limit` families has more than limit // 2 in one of them: the
+    first query finds the workers with such a bucket (a count in the database); the second reads only
+    those workers' views, and a sliding window over them finds the bursts exactly.
+    """
+    if minutes > 24 * 60:
+        raise ValueError("AUDIT_BURST_MINUTES must be a day or less")
+    trunc, _ = _bucket(minutes)
+    views = _record_views(period).filter(family_id__isnull=False)
+    # order_by(): the model's default ordering would otherwise join the GROUP BY and count nothing.
+    candidates = {
+        worker_id
+        for worker_id, _ in views.order_by()
+        .annotate(bucket=trunc("occurred_at", tzinfo=datetime.UTC))
+        .values("actor_id", "bucket")
+        .annotate(families=Count("family_id", distinct=True))
+        .filter(families__gt=limit // 2)
+        .values_list("actor_id", "bucket")
+    }
+    if not candidates:
+        return []
+    window = datetime.timedelta(minutes=minutes)
+    found: list[tuple[int, _Window]] = []
+    current_worker, recent, counts, episode = None, deque(), Counter(), None
+    rows = (
+        views.filter(actor_id__in=sorted(candidates))
+        .order_by("actor_id", "occurred_at", "id")
+        .values_list("actor_id", "occurred_at", "family_id")
+    )
+    for worker_id, at, family_id in rows.iterator(chunk_size=5000):
+        if worker_id != current_worker:
+            if episode:
+                found.append((current_worker, episode))
+            current_worker, recent, counts, episode = worker_id, deque(), Counter(), None
+        recent.append((at, family_id))
+        counts[family_id] += 1
+        while recent and recent[0][0] <= at - window:
+            _, old = recent.popleft()
+            counts[old] -= 1
+            if not counts[old]:
+                del counts[old]
+        if len(counts) > limit:
+            starts = recent[0][0]
+            if episode and starts <= episode.ends:
+                episode.ends = at
+                episode.families = max(episode.families, len(counts))
+            else:
+                if episode:
+                    found.append((current_worker, episode))
+                episode = _Window(starts=starts, ends=at, families=len(counts))
+    if episode:
+        found.append((current_worker, episode))
+    found.sort(key=lambda item: item[1].starts, reverse=True)
+    return found
+
+
+def unusual_access_rows(report: UnusualAccess):
+    """The report as CSV rows: finding, worker username, worker name, record, from, to, count, detail."""
+    for row in report.break_glass:
+        yield [
+            "Break-glass access",
+            row.worker_username,
+            row.worker_name,
+            str(row.family) if row.family else "",
+            row.occurred_at,
+            row.event.detail.get("expires_at", ""),
+            1,
+            row.event.detail.get("reason", ""),
+        ]
+    for match in report.same_surname:
+        yield [
+            "Viewer shares the surname",
+            match.worker.username,
+            match.worker.display_name,
+            f"{match.record_type}: {match.record}",
+            match.first,
+            match.last,
+            match.views,
+            f"Viewer's last name: {match.worker.last_name}",
+        ]
+    for burst in report.bursts:
+        yield [
+            "Burst of views",
+            burst.worker.username,
+            burst.worker.display_name,
+            "",
+            burst.starts,
+            burst.ends,
+            burst.families,
+            f"Most families opened within {report.burst_minutes} minutes",
+        ]
+    for refusal in report.refusals:
+        yield [
+            "Refused attempts",
+            refusal.username,
+            refusal.worker.display_name if refusal.worker else "",
+            "",
+            refusal.first,
+            refusal.last,
+            refusal.count,
+            "",
+        ]
+
+
+# ---- Finding a record's log ------------------------------------------------------------------------------
+
+
+FIND_LIMIT = 20
+
+
+def find_records(
+    *, families: QuerySet[Family], people: QuerySet[Person], family_reference: str, person_identifier: str
+):
+    """Families by their reference, people by council child ID or NHS number: exact matches only, from the
+    querysets the user may see the logs of. Names and references only: no case content."""
+    found: dict = {"families": [], "people": []}
+    reference = family_reference.strip()
+    if reference:
+        found["families"] = list(
+            families.filter(reference__iexact=reference).order_by("reference")[:FIND_LIMIT]
+        )
+    identifier = person_identifier.strip()
+    if identifier:
+        nhs = normalise_nhs_number(identifier)
+        if len(nhs) == 10 and nhs.isascii() and nhs.isdigit():
+            matches = people.filter(Q(nhs_number=nhs) | Q(council_id__iexact=identifier))
+        else:
+            matches = people.filter(council_id__iexact=identifier)
+        found["people"] = list(
+            matches.prefetch_related(
+                Prefetch(
+                    "memberships",
+                    queryset=FamilyMember.objects.select_related("family").order_by("joined_on"),
+                )
+            ).order_by("last_name", "first_name")[:FIND_LIMIT]
+        )
+    return found

@@ -1,0 +1,82 @@
+"""Whose work a user sees: My tasks for the worker who holds the families, Timeliness for managers.
+
+- My tasks: the deadlines of the families a worker is allocated to in a children's social work role
+  (lead social worker, social worker, family support worker): they answer for the children's statutory
+  dates. Partner-agency staff do not: the council answers for statutory work.
+- Timeliness: a team manager sees their team; a service manager every team.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from safeguarding.accounts.models import Team, User
+from safeguarding.accounts.policies import Capability, has_capability, is_active_staff
+from safeguarding.allocation.models import Allocation, CaseRole
+
+from .models import Deadline
+
+Role = User.Role
+
+# Case roles whose holders answer for a child's statutory deadlines (My tasks).
+TASK_CASE_ROLES = (CaseRole.LEAD_SOCIAL_WORKER, CaseRole.SOCIAL_WORKER, CaseRole.FAMILY_SUPPORT_WORKER)
+
+
+def tasks_can_view(user) -> bool:
+    # Whoever records children's statutory work (visits at least) has tasks; partner agencies do not.
+    return has_capability(user, Capability.RECORD_VISITS) and not user.is_partner_agency
+
+
+def deadlines_for_tasks(user) -> QuerySet[Deadline]:
+    """Deadlines of the families the user holds in a children's social work role (My tasks)."""
+    if not tasks_can_view(user):
+        return Deadline.objects.none()
+    held = Allocation.objects.current().filter(worker_id=user.pk, case_role__in=TASK_CASE_ROLES)
+    return Deadline.objects.filter(family_id__in=held.values("family_id"))
+
+
+def deadlines_for_families(user, family_ids) -> QuerySet[Deadline]:
+    """Deadlines of these families, for a user who may see them (the caller passes visible families)."""
+    if not is_active_staff(user):
+        return Deadline.objects.none()
+    return Deadline.objects.filter(family_id__in=family_ids)
+
+
+def timeliness_teams_visible_to(user) -> QuerySet[Team]:
+    if not is_active_staff(user) or user.is_partner_agency:
+        return Team.objects.none()
+    if user.role == Role.SERVICE_MANAGER:
+        return Team.objects.all()
+    if user.role == Role.TEAM_MANAGER and user.team_id:
+        return Team.objects.filter(pk=user.team_id)
+    return Team.objects.none()
+
+
+def timeliness_can_view(user) -> bool:
+    return timeliness_teams_visible_to(user).exists()
+
+
+def timeliness_can_view_without_query(user) -> bool:
+    """timeliness_can_view for the navigation, which runs on every page: a team_id always names a team."""
+    return (
+        is_active_staff(user)
+        and not user.is_partner_agency
+        and (
+            user.role == Role.SERVICE_MANAGER or (user.role == Role.TEAM_MANAGER and user.team_id is not None)
+        )
+    )
+
+
+def access_team_timeliness(user, team_id) -> Team:
+    team = timeliness_teams_visible_to(user).filter(pk=team_id).first()
+    if team is None:
+        raise Http404("No team found")
+    return team
+
+
+def deadlines_for_team(user, team: Team) -> QuerySet[Deadline]:
+    """A team's deadlines, for a user who may see the team's timeliness (else none)."""
+    if not timeliness_teams_visible_to(user).filter(pk=team.pk).exists():
+        return Deadline.objects.none()
+    return Deadline.objects.filter(family__team_id=team.pk)
