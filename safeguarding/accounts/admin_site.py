@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -11,6 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 
 from safeguarding.audit.services import Action, audit_record
+
+# Apps whose rows the admin may show: staff and their sign-in, never case records (see accounts/admin.py).
+ADMIN_APPS = frozenset({"accounts", "auth", "admin", "otp_totp"})
 
 
 class SafeguardingAdminSite(admin.AdminSite):
@@ -32,3 +36,10 @@ class SafeguardingAdminSite(admin.AdminSite):
         if request.method == "POST" and request.user.is_authenticated:
             audit_record(actor=request.user, action=Action.SIGN_OUT, request=request)
         return super().logout(request, extra_context)
+
+    def autocomplete_view(self, request):
+        # Django answers for any model's foreign key whose target is registered here, so a case model's
+        # field (a family's team, an allocation's worker) would be searchable too. Only the admin's own.
+        if request.GET.get("app_label") not in ADMIN_APPS:
+            raise PermissionDenied
+        return super().autocomplete_view(request)

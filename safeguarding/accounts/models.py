@@ -41,6 +41,9 @@ class Team(BaseModel):
 
     name = models.CharField(max_length=200, unique=True)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
+    # A team is closed, never deleted: its families, allocations and audit events keep pointing at it, and
+    # the record of who held a family must still read. A closed team has no active members and takes none.
+    is_active = models.BooleanField("open", default=True, help_text="Untick to close the team.")
 
     class Meta:
         ordering = ["name"]

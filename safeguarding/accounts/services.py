@@ -1,12 +1,15 @@
-"""Writes about signing in: failed attempts and lockouts, the two steps of signing in, and setting up an
-authenticator app. Each writes its own audit event in the same transaction."""
+"""Writes about signing in (failed attempts and lockouts, the two steps of signing in, setting up an
+authenticator app) and about staff access (a user's role, team, organisation, admin rights and activation;
+closing a team). Each writes its own audit event in the same transaction."""
 
 from __future__ import annotations
 
 import datetime
 import enum
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,7 +17,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguarding.audit.services import Action, audit_record, client_address
 
-from .models import SignInFailure, SignInLockout
+from .models import Organisation, SignInFailure, SignInLockout, Team, User
+from .policies import user_access_can_change
 from .selectors import sign_in_locked_until, two_factor_device_for, username_as_typed
 
 AUTHENTICATOR_APP = "Authenticator app"
@@ -168,3 +172,219 @@ def two_factor_device_confirm(*, actor, device: TOTPDevice, code: str, request) 
             detail={"replaced_previous": bool(replaced)},
         )
     return True
+
+
+# ---- Staff access: role, team, organisation, admin rights, activation ------------------------------------
+
+# What a user may see or do in the system. Every change to one of these is audited, naming the user.
+ACCESS_FIELDS = ("role", "team", "organisation", "is_active", "is_staff", "is_superuser")
+ACCESS_FIELD_LABELS = {
+    "role": "role",
+    "team": "team",
+    "organisation": "organisation",
+    "is_active": "active status",
+    "is_staff": "staff status",
+    "is_superuser": "superuser status",
+}
+OWN_ACCESS = "own_access"  # the code of the error that refuses a change to one's own access
+CLOSED_TEAM = "closed_team"
+
+
+class _Unchanged:
+    def __repr__(self):
+        return "UNCHANGED"
+
+
+UNCHANGED: Any = _Unchanged()
+
+
+def _access_value(user, name: str):
+    """A comparable form of one access field: a related row by its key, so nothing is fetched."""
+    if name in ("team", "organisation"):
+        return getattr(user, f"{name}_id")
+    return getattr(user, name)
+
+
+def _key_of(value):
+    return value.pk if isinstance(value, Team | Organisation) else value
+
+
+def _recorded(value):
+    """An access value as the audit event keeps it: a team or organisation by id and by its name at the
+    time (the event must still read if the team is renamed), a role by its code."""
+    if isinstance(value, Team | Organisation):
+        return {"id": str(value.pk), "name": value.name}
+    return value
+
+
+def user_access_change_errors(*, actor, user, changes: dict[str, Any]) -> dict[str, ValidationError]:
+    """Why the changes (field name to new value, only fields whose value changes) may not be made, by field.
+
+    Shared by the service and the admin's form, so the admin shows the same refusal as a field error.
+    """
+    errors: dict[str, ValidationError] = {}
+    if not user_access_can_change(actor, user):
+        for name in changes:
+            errors[name] = ValidationError(
+                f"You cannot change your own {ACCESS_FIELD_LABELS[name]}. "
+                "Ask another system administrator to make this change.",
+                code=OWN_ACCESS,
+            )
+    team = changes.get("team")
+    # Asked of the database: the caller's copy of the team may predate its closing.
+    if (
+        "team" not in errors
+        and isinstance(team, Team)
+        and not Team.objects.filter(pk=team.pk, is_active=True).exists()
+    ):
+        errors["team"] = ValidationError(f"{team.name} is closed. Choose an open team.", code=CLOSED_TEAM)
+    return errors
+
+
+def user_access_change_refused_record(*, actor, user, fields, request=None) -> None:
+    """Record an attempt to change one's own access. It shows among the refused attempts in the
+    unusual-access report: an administrator trying to widen their own access is a question to ask."""
+    audit_record(
+        actor=actor,
+        action=Action.DENIED,
+        obj=user,
+        request=request,
+        detail={"access_change": sorted(fields), "user": user.get_username()},
+    )
+
+
+def user_change_access(
+    *,
+    actor,
+    user: User,
+    role: str = UNCHANGED,
+    team: Team | None = UNCHANGED,
+    organisation: Organisation | None = UNCHANGED,
+    is_active: bool = UNCHANGED,
+    is_staff: bool = UNCHANGED,
+    is_superuser: bool = UNCHANGED,
+    request=None,
+) -> dict[str, dict]:
+    """Change what a member of staff may see or do: their role, team, organisation, admin rights, or
+    whether their account is active. Deactivating is how someone leaves: a user is never deleted, since
+    allocations, records and audit events name them.
+
+    Nobody may change their own access (policies.user_access_can_change). The change and its audit event
+    (the user as its object, each field's value before and after) are written in one transaction.
+    Returns the changes made, {field: {"before": ..., "after": ...}}; empty if nothing changed.
+    """
+    given = {
+        "role": role,
+        "team": team,
+        "organisation": organisation,
+        "is_active": is_active,
+        "is_staff": is_staff,
+        "is_superuser": is_superuser,
+    }
+    wanted = {name: value for name, value in given.items() if value is not UNCHANGED}
+    with transaction.atomic():
+        stored = User.objects.select_for_update().get(pk=user.pk)
+        changes = {
+            name: value for name, value in wanted.items() if _access_value(stored, name) != _key_of(value)
+        }
+        refused = user_access_change_errors(actor=actor, user=stored, changes=changes)
+        if changes and not refused:
+            recorded = {
+                name: {"before": _recorded(getattr(stored, name)), "after": _recorded(value)}
+                for name, value in changes.items()
+            }
+            for name, value in changes.items():
+                setattr(stored, name, value)
+            stored.full_clean()
+            stored.save(update_fields=list(changes))
+            audit_record(
+                actor=actor,
+                action=Action.ACCESS_CHANGE,
+                obj=stored,
+                request=request,
+                detail={"user": stored.get_username(), "changes": recorded},
+            )
+    if refused:
+        # Recorded after the transaction: the refusal is kept although nothing else is written.
+        own = [name for name, error in refused.items() if error.code == OWN_ACCESS]
+        if own:
+            user_access_change_refused_record(actor=actor, user=stored, fields=own, request=request)
+        raise ValidationError(refused)
+    if not changes:
+        return {}
+    for name, value in changes.items():
+        setattr(user, name, value)  # the caller's copy matches what was saved
+    return recorded
+
+
+def user_create(*, actor, user: User, request=None) -> User:
+    """Add a member of staff (the admin's add form has set their password). A new account's access is
+    recorded as a change from nothing, so the audit log holds every grant of access."""
+    changes = {name: getattr(user, name) for name in ACCESS_FIELDS}
+    errors = user_access_change_errors(actor=actor, user=user, changes=changes)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        user.full_clean()
+        user.save()
+        audit_record(
+            actor=actor,
+            action=Action.ACCESS_CHANGE,
+            obj=user,
+            request=request,
+            detail={
+                "user": user.get_username(),
+                "created": True,
+                "changes": {
+                    name: {"before": None, "after": _recorded(value)} for name, value in changes.items()
+                },
+            },
+        )
+    return user
+
+
+def team_close_errors(*, team: Team) -> dict[str, ValidationError]:
+    """A team with active members cannot close: they would keep seeing its families through a team that
+    no longer exists. Each must be moved or deactivated first, and each of those changes is audited."""
+    members = team.members.filter(is_active=True).count()
+    if not members:
+        return {}
+    return {
+        "is_active": ValidationError(
+            f"{team.name} has {members} active member{'s' if members != 1 else ''}. "
+            "Move them to another team, or deactivate them, before closing it.",
+            code="active_members",
+        )
+    }
+
+
+def team_close(*, actor, team: Team, request=None) -> Team:
+    """Close a team instead of deleting it: its families, allocations and audit events keep pointing at it.
+    A closed team takes no new members (user_change_access refuses)."""
+    with transaction.atomic():
+        team = Team.objects.select_for_update().get(pk=team.pk)
+        if not team.is_active:
+            return team
+        errors = team_close_errors(team=team)
+        if errors:
+            raise ValidationError(errors)
+        team.is_active = False
+        team.save(update_fields=["is_active", "updated_at"])
+        audit_record(
+            actor=actor, action=Action.TEAM_CLOSE, obj=team, request=request, detail={"team": team.name}
+        )
+    return team
+
+
+def team_reopen(*, actor, team: Team, request=None) -> Team:
+    """Reopen a closed team, so staff may be moved into it again."""
+    with transaction.atomic():
+        team = Team.objects.select_for_update().get(pk=team.pk)
+        if team.is_active:
+            return team
+        team.is_active = True
+        team.save(update_fields=["is_active", "updated_at"])
+        audit_record(
+            actor=actor, action=Action.TEAM_REOPEN, obj=team, request=request, detail={"team": team.name}
+        )
+    return team

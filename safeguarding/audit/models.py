@@ -57,6 +57,11 @@ class AuditEvent(models.Model):
         PRINT = "print", "Printed"
         BREAK_GLASS = "break_glass", "Break-glass access"
         SUBJECT_ACCESS = "subject_access", "Subject access bundle"
+        # A member of staff's role, team, organisation, admin rights or activation changed (or the account
+        # was created): these decide which families they see, so each change is audited, naming them.
+        ACCESS_CHANGE = "access_change", "Changed a user's access"
+        TEAM_CLOSE = "team_close", "Closed a team"
+        TEAM_REOPEN = "team_reopen", "Reopened a team"
 
     # The id is the chain's order: `audit_record` issues it under the chain lock, before the hash is made.
     id = models.BigAutoField(primary_key=True)

@@ -300,7 +300,11 @@ def _what(event: AuditEvent) -> str:
         return f"Allocated {detail.get('worker', 'a worker')} as {str(role).lower()}"
     if action == Action.END_ALLOCATION:
         return f"Ended {detail.get('worker', 'a worker')}'s allocation"
+    if action == Action.ACCESS_CHANGE:
+        return "Changed a user's access: " + "; ".join(access_changes_described(detail))
     if action == Action.DENIED:
+        if detail.get("access_change"):
+            return "Refused: changing their own access"
         if detail.get("subject_access"):
             return "Refused: subject access bundle"
         if detail.get("emergency_access_reference"):
@@ -347,6 +351,28 @@ class Refusals:
 
 
 @dataclass
+class AccessChange:
+    """A change to a member of staff's access (accounts.services.user_change_access), or a new account."""
+
+    event: AuditEvent
+    user: User | None  # None if the account is no longer recorded
+    username: str  # as it was when changed
+    changes: list[str]
+
+    @property
+    def occurred_at(self) -> datetime.datetime:
+        return self.event.occurred_at
+
+    @property
+    def changed_by_name(self) -> str:
+        return self.event.actor.display_name if self.event.actor else "Not signed in"
+
+    @property
+    def changed_by_username(self) -> str:
+        return self.event.actor_username or "Not signed in"
+
+
+@dataclass
 class UnusualAccess:
     period: Period
     burst_families: int
@@ -355,6 +381,52 @@ class UnusualAccess:
     same_surname: list[SurnameMatch] = field(default_factory=list)
     bursts: list[Burst] = field(default_factory=list)
     refusals: list[Refusals] = field(default_factory=list)
+    access_changes: list[AccessChange] = field(default_factory=list)
+
+
+# The order a change's fields are described in, and their names.
+ACCESS_FIELD_NAMES = {
+    "role": "Role",
+    "team": "Team",
+    "organisation": "Organisation",
+    "is_active": "Account",
+    "is_staff": "Staff status",
+    "is_superuser": "Superuser status",
+}
+
+
+def _access_value_label(name: str, value) -> str:
+    if value is None:
+        return "none"
+    if name == "role":
+        return str(dict(User.Role.choices).get(value, value))
+    if name == "is_active":
+        return "active" if value else "deactivated"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dict):  # a team or organisation: its name when the change was made
+        return str(value.get("name", ""))
+    return str(value)
+
+
+def access_changes_described(detail: dict) -> list[str]:
+    """A change to a user's access in words, one line a field: "Role: from Social worker to Team manager".
+    A new account lists what it was given (admin rights only if given)."""
+    changes = detail.get("changes") if isinstance(detail.get("changes"), dict) else {}
+    created = bool(detail.get("created"))
+    lines = ["New account"] if created else []
+    for name, label in ACCESS_FIELD_NAMES.items():
+        change = changes.get(name)
+        if not isinstance(change, dict):
+            continue
+        after = _access_value_label(name, change.get("after"))
+        if created:
+            if name not in ("is_active", "is_staff", "is_superuser") or change.get("after") is True:
+                lines.append(f"{label}: {after}")
+            continue
+        before = _access_value_label(name, change.get("before"))
+        lines.append(f"{label}: from {before} to {after}")
+    return lines
 
 
 def burst_settings() -> tuple[int, int]:
@@ -443,9 +515,17 @@ def unusual_access(period: Period) -> UnusualAccess:
         .order_by("-count", "actor_username")
     )
 
+    # Changes to staff access: who may see what changed, so every one is listed (they are few).
+    access_events = list(
+        AuditEvent.objects.filter(in_period, action=Action.ACCESS_CHANGE)
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")
+    )
+
     # Everyone and everything named above, in one query each.
     user_ids = {r["actor_id"] for r in person_rows + family_rows + refusals if r["actor_id"]}
     user_ids |= {worker_id for worker_id, _ in burst_rows}
+    user_ids |= {int(e.object_id) for e in access_events if e.object_type == "user" and e.object_id.isdigit()}
     users = User.objects.in_bulk(list(user_ids)) if user_ids else {}
     people = (
         {str(p.pk): p for p in Person.objects.filter(pk__in=[r["object_id"] for r in person_rows])}
@@ -493,6 +573,16 @@ def unusual_access(period: Period) -> UnusualAccess:
         )
         for r in refusals
     ]
+    for event in access_events:
+        user = users.get(int(event.object_id)) if event.object_id.isdigit() else None
+        report.access_changes.append(
+            AccessChange(
+                event=event,
+                user=user,
+                username=str(event.detail.get("user", "")) or (user.username if user else ""),
+                changes=access_changes_described(event.detail),
+            )
+        )
     return report
 
 
@@ -617,6 +707,17 @@ def unusual_access_rows(report: UnusualAccess):
             refusal.last,
             refusal.count,
             "",
+        ]
+    for change in report.access_changes:
+        yield [
+            "Changed a user's access",
+            change.changed_by_username,
+            change.changed_by_name,
+            f"User: {change.user.display_name if change.user else ''} ({change.username})",
+            change.occurred_at,
+            change.occurred_at,
+            1,
+            "; ".join(change.changes),
         ]
 
 

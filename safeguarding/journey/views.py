@@ -1,7 +1,7 @@
 """The child's statutory journey, its steps and corrections, and the child's and family's chronologies.
 
 Thin: parse, call one policy, selector or service, render. Every page opens the child through
-policies.access_child (or the family through people.policies.access_family), which audits the view and
+policies.access_child (or the family through access.policies.access_family), which audits the view and
 answers 404 alike for a missing, forbidden or adult person; recording and correcting are then asked of
 the journey policies (403 for someone who may read but not record).
 """
