@@ -28,6 +28,7 @@ A worker whose only access is emergency access sees ordinary records only.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -170,18 +171,44 @@ class FamilyDisclosure:
 # ---- Families and people ---------------------------------------------------------------------------
 
 
-def authorised_fetch(user, queryset: QuerySet, pk, *, request=None, what: str = "record", refusal: dict):
+def authorised_fetch(
+    user,
+    queryset: QuerySet,
+    pk,
+    *,
+    request=None,
+    what: str = "record",
+    refusal: dict,
+    subject: str | None = None,
+):
     """Fetch one row of a visible queryset, or raise the same 404 whether it is missing or forbidden.
 
-    Every `access_*` function is this. A refused attempt is audited (`refusal` says what was asked for):
-    opening records without a reason is what councils are audited for, and the unusual access report
-    counts refusals. Recording the view itself is the caller's, since only it knows the subjects.
+    Every `access_*` function is this. A refused attempt is audited (`refusal` says what was asked for,
+    and `subject`, "family" or "person", names the record asked for as the event's subject, so the
+    record's own access log shows who tried to open it): opening records without a reason is what
+    councils are audited for, and the unusual access report counts refusals. Recording the view itself is
+    the caller's, since only it knows all the subjects.
     """
     found = queryset.filter(pk=pk).first()
     if found is None:
-        audit_record(actor=user, action=Action.DENIED, request=request, detail=refusal)
+        asked = _uuid_or_none(pk) if subject else None
+        audit_record(
+            actor=user,
+            action=Action.DENIED,
+            families=[asked] if subject == "family" else (),
+            people=[asked] if subject == "person" else (),
+            request=request,
+            detail=refusal,
+        )
         raise Http404(f"No {what} found")
     return found
+
+
+def _uuid_or_none(value):
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
 
 
 def families_visible_to(user, *, include_emergency: bool = True) -> QuerySet[Family]:
@@ -270,6 +297,7 @@ def access_family(user, family_id, *, request=None, audit_view: bool = True) -> 
         request=request,
         what="family",
         refusal={"family_id": str(family_id)},
+        subject="family",
     )
     if audit_view:
         audit_record(actor=user, action=Action.VIEW, obj=family, family_id=family.pk, request=request)
@@ -284,6 +312,7 @@ def access_person(user, person_id, *, request=None, audit_view: bool = True) -> 
         request=request,
         what="person",
         refusal={"person_id": str(person_id)},
+        subject="person",
     )
     if audit_view:
         # Recorded against each of the person's families too, so "who has seen this family" finds views of
@@ -294,6 +323,8 @@ def access_person(user, person_id, *, request=None, audit_view: bool = True) -> 
             action=Action.VIEW,
             obj=person,
             family_id=family_ids[0] if len(family_ids) == 1 else None,
+            families=family_ids,
+            people=[person.pk],
             request=request,
             detail={"families": [str(pk) for pk in family_ids]},
         )
@@ -310,7 +341,13 @@ def access_child(user, person_id, *, request=None, audit_view: bool = True) -> P
         family__in=families_visible_to(user),
     ).exists()
     if not is_child:
-        audit_record(actor=user, action=Action.DENIED, request=request, detail={"child_id": str(person_id)})
+        audit_record(
+            actor=user,
+            action=Action.DENIED,
+            people=[person.pk],
+            request=request,
+            detail={"child_id": str(person_id)},
+        )
         raise Http404("No child found")
     return person
 

@@ -60,6 +60,7 @@ def sharing_basis_record(
         action=Action.CREATE,
         obj=record,
         family_id=family.pk,
+        people=[person.pk],
         request=request,
         detail={"person": str(person.pk), "basis": basis},
     )
@@ -80,6 +81,7 @@ def sharing_basis_withdraw(*, actor, family, sharing_basis: SharingBasis, reques
         action=Action.CHANGE,
         obj=sharing_basis,
         family_id=family.pk,
+        people=[sharing_basis.person_id],
         request=request,
         detail={"person": str(sharing_basis.person_id), "withdrawn": True},
     )

@@ -115,3 +115,57 @@ class AuditEvent(models.Model):
     @property
     def action_label(self) -> str:
         return dict(self.Action.choices).get(self.action, self.action)
+
+
+class AuditSubjectQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditEventImmutable("Audit subjects cannot be changed")
+
+    def delete(self):
+        raise AuditEventImmutable("Audit subjects cannot be deleted")
+
+
+class AuditSubject(models.Model):
+    """A family or person an audit event is about, named by the service that wrote the event.
+
+    "Who has seen this record", unusual access and subject access read this table only, so an event is found
+    whatever its detail says and whichever app wrote it. Written with its event in the same transaction by
+    `audit_record`; kept beside the hash-chained row (which is unchanged by it) and append-only like it.
+    """
+
+    class Kind(models.TextChoices):
+        FAMILY = "family", "Family"
+        PERSON = "person", "Person"
+
+    id = models.BigAutoField(primary_key=True)
+    # No database constraint: rows are never deleted through the application, and if someone removes an
+    # event behind its back, the chain (audit_verify) is what reports it; a constraint would only make the
+    # tampering fail loudly in the database instead of being found and reported.
+    event = models.ForeignKey(
+        AuditEvent, on_delete=models.DO_NOTHING, related_name="subjects", db_constraint=False
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    subject_id = models.UUIDField()
+
+    objects = AuditSubjectQuerySet.as_manager()
+
+    class Meta:
+        base_manager_name = "objects"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "kind", "subject_id"], name="audit_subject_once_per_event"
+            )
+        ]
+        # "Every event about this family / person", newest first, from the index alone.
+        indexes = [models.Index(fields=["kind", "subject_id", "event"], name="audit_subject_lookup_idx")]
+
+    def __str__(self):
+        return f"{self.kind} {self.subject_id} in event {self.event_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditEventImmutable("Audit subjects cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditEventImmutable("Audit subjects cannot be deleted")

@@ -8,6 +8,7 @@ holds the chain lock from reading the previous event until its transaction ends 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -15,9 +16,53 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import chain
-from .models import AuditEvent
+from .models import AuditEvent, AuditSubject
 
 Action = AuditEvent.Action
+
+# Actions about records. An event of one of these about an object must name the families and people it
+# concerns, or it would silently drop out of "who has seen this record" and subject access.
+RECORD_ACTIONS = frozenset(
+    {
+        Action.VIEW,
+        Action.CREATE,
+        Action.CHANGE,
+        Action.CORRECT,
+        Action.ALLOCATE,
+        Action.END_ALLOCATION,
+        Action.EXPORT,
+        Action.PRINT,
+        Action.BREAK_GLASS,
+        Action.SUBJECT_ACCESS,
+    }
+)
+# Objects that are not about a family or a person: staff, teams, organisations and their sign-in devices.
+SUBJECTLESS_APPS = frozenset({"accounts", "auth", "otp_totp", "otp_static", "audit", "sessions"})
+
+
+class SubjectsMissing(ValueError):
+    """An event about a record named no family or person: it would be invisible to the record's access log."""
+
+
+def _subject_rows(event: AuditEvent, families: Iterable, people: Iterable) -> list[AuditSubject]:
+    rows = {("family", _as_uuid(pk)) for pk in families if pk} | {
+        ("person", _as_uuid(pk)) for pk in people if pk
+    }
+    return [AuditSubject(event=event, kind=kind, subject_id=pk) for kind, pk in sorted(rows, key=str)]
+
+
+def _as_uuid(value) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def _check_subjects(action: str, obj: Any, families: set, people: set) -> None:
+    if obj is None or action not in RECORD_ACTIONS or families or people:
+        return
+    if obj._meta.app_label in SUBJECTLESS_APPS:
+        return
+    raise SubjectsMissing(
+        f"audit_record({action!r}, {obj._meta.label}) names no family or person: pass families= and people="
+    )
 
 
 def client_address(request) -> str | None:
@@ -85,12 +130,22 @@ def audit_record(
     action: str,
     obj: Any = None,
     family_id: uuid.UUID | None = None,
+    families: Iterable = (),
+    people: Iterable = (),
     request=None,
     detail: dict | None = None,
 ) -> AuditEvent:
-    """Append one audit event. Call inside the same transaction as the write it describes."""
+    """Append one audit event. Call inside the same transaction as the write it describes.
+
+    `families` and `people` are the ids of every family and person the event is about (its subjects):
+    the records whose access log, unusual access report and subject access bundle will show it.
+    `family_id` is one family subject too, kept on the hash-chained row as it always was.
+    """
     if action not in Action.values:
         raise ValueError(f"Unknown audit action {action!r}")
+    families = {pk for pk in families if pk} | ({family_id} if family_id else set())
+    people = {pk for pk in people if pk}
+    _check_subjects(action, obj, families, people)
     actor = actor if (actor is not None and getattr(actor, "is_authenticated", False)) else None
     event = AuditEvent(
         actor=actor,
@@ -109,22 +164,34 @@ def audit_record(
     with transaction.atomic(savepoint=False):
         _chain([event])
         event.save(force_insert=True)
+        subjects = _subject_rows(event, families, people)
+        if subjects:
+            AuditSubject.objects.bulk_create(subjects)
     return event
 
 
-def audit_record_many(events: list[AuditEvent]) -> list[AuditEvent]:
+def audit_record_many(events: list[AuditEvent], subjects: list[tuple[Iterable, Iterable]] | None = None):
     """Append several events in one statement (a page that shows many records logs each one).
 
-    Pass unsaved AuditEvents with actor, action, object and detail set; ids, times and hashes are given
-    here, in list order.
+    Pass unsaved AuditEvents with actor, action, object and detail set, and for each its subjects as
+    (families, people); ids, times and hashes are given here, in list order.
     """
     events = list(events)
     if not events:
         return events
+    subjects = list(subjects) if subjects is not None else [((), ())] * len(events)
+    if len(subjects) != len(events):
+        raise ValueError("Give each event its subjects")
     for event in events:
         if event.action not in Action.values:
             raise ValueError(f"Unknown audit action {event.action!r}")
     with transaction.atomic(savepoint=False):
         _chain(events)
         AuditEvent.objects.bulk_create(events)
+        rows = []
+        for event, (families, people) in zip(events, subjects, strict=True):
+            families = set(families) | ({event.family_id} if event.family_id else set())
+            rows += _subject_rows(event, families, people)
+        if rows:
+            AuditSubject.objects.bulk_create(rows)
     return events

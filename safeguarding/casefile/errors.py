@@ -2,6 +2,8 @@
 
 from django.shortcuts import render
 
+from safeguarding.audit.services import Action, audit_record
+
 
 def not_found(request, exception=None):
     return render(request, "errors/404.html", status=404)
@@ -9,15 +11,15 @@ def not_found(request, exception=None):
 
 def forbidden(request, exception=None):
     # A refused action is audited like a refused record (see access_family): trying pages one may not
-    # use is what councils are audited for. The family is named when the page was about one.
-    from safeguarding.audit.services import Action, audit_record
-
+    # use is what councils are audited for. The family or person is named when the page was about one.
     match = getattr(request, "resolver_match", None)
     family_id = match.kwargs.get("family_id") if match else None
+    person_id = match.kwargs.get("person_id") if match else None
     audit_record(
         actor=getattr(request, "user", None),
         action=Action.DENIED,
         family_id=family_id,
+        people=[person_id] if person_id else (),
         request=request,
         detail={"path": request.path[:500]},
     )

@@ -94,6 +94,7 @@ def access_family_log(user, family_id, *, request=None, export: bool = False) ->
         request=request,
         what="family",
         refusal={"family_id": str(family_id), "access_log": True},
+        subject="family",
     )
     audit_record(
         actor=user,
@@ -114,11 +115,13 @@ def access_person_log(user, person_id, *, request=None, export: bool = False) ->
         request=request,
         what="person",
         refusal={"person_id": str(person_id), "access_log": True},
+        subject="person",
     )
     audit_record(
         actor=user,
         action=Action.EXPORT if export else Action.VIEW,
         obj=person,
+        people=[person.pk],
         request=request,
         detail={"access_log": True},
     )
@@ -135,4 +138,5 @@ def access_subject(user, person_id, *, request=None) -> Person:
         request=request,
         what="person",
         refusal={"person_id": str(person_id), "subject_access": True},
+        subject="person",
     )

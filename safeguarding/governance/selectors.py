@@ -35,9 +35,9 @@ from django.utils import timezone
 
 from safeguarding.accounts.models import User
 from safeguarding.allocation.models import CaseRole
-from safeguarding.audit.models import AuditEvent
+from safeguarding.audit.models import AuditEvent, AuditSubject
 from safeguarding.people.identifiers import normalise_nhs_number
-from safeguarding.people.models import Address, Family, FamilyMember, Person, Relationship
+from safeguarding.people.models import Family, FamilyMember, Person
 
 Action = AuditEvent.Action
 
@@ -96,48 +96,37 @@ class LogFilters:
 # ---- Which events concern a record -------------------------------------------------------------------------
 
 
-def _family_about(family: Family) -> Q:
-    """Every event about a family: its own page and changes, its people's pages, allocations, emergency
-    access, and refused attempts to open any of them.
+def _about(kind: str, subject_ids) -> Q:
+    """Events naming any of these families or people as a subject (AuditSubject, written with each event).
 
-    Each condition is answered from an index (family_id, object_id, or action for refusals), so the
-    query reads only the family's events however long the log.
-    """
-    family_key = str(family.pk)
-    member_ids = [
-        str(pk) for pk in FamilyMember.objects.filter(family=family).values_list("person_id", flat=True)
-    ]
-    return (
-        Q(family_id=family.pk)
-        | Q(object_id=family_key)
-        # A person in several families is recorded against none of them, but lists them all.
-        | Q(object_id__in=member_ids, family_id__isnull=True, detail__families__icontains=family_key)
-        | Q(action=Action.DENIED, detail__family_id=family_key)
-        | Q(action=Action.DENIED, detail__person_id__in=member_ids)
+    Answered from the subjects index, so the query reads only the record's events however long the log."""
+    ids = list(subject_ids)
+    subjects = (
+        AuditSubject.objects.filter(kind=kind, subject_id__in=ids)
+        if len(ids) != 1
+        else (AuditSubject.objects.filter(kind=kind, subject_id=ids[0]))
+    )
+    return Q(pk__in=subjects.values("event_id"))
+
+
+def _family_about(family: Family) -> Q:
+    """Every event about a family: its own page and changes, its people's pages and records while the
+    event named the family (a person's events name every family they are in), allocations, emergency
+    access, the lists that named it, and refused attempts to open it or any of its people's pages.
+
+    Events about a member that name only another family (after they moved) are not shown: a former team
+    sees what concerned its family, not what came after."""
+    member_ids = list(FamilyMember.objects.filter(family=family).values_list("person_id", flat=True))
+    return _about(AuditSubject.Kind.FAMILY, [family.pk]) | (
+        Q(action=Action.DENIED) & _about(AuditSubject.Kind.PERSON, member_ids)
     )
 
 
 def _person_about(person: Person) -> Q:
     """Every event about one person's record: their page, changes to who they are, their addresses and
-    relationships, records made about them, and refused attempts to open their page."""
-    person_key = str(person.pk)
-    related_ids = [str(pk) for pk in Address.objects.filter(person=person).values_list("pk", flat=True)]
-    related_ids += [
-        str(pk)
-        for pk in Relationship.objects.filter(Q(person=person) | Q(relative=person)).values_list(
-            "pk", flat=True
-        )
-    ]
-    return (
-        Q(object_id__in=[person_key, *related_ids])
-        | Q(action=Action.DENIED, detail__person_id=person_key)
-        # Records about the person kept by other parts of the system (an adult's sharing basis, say) name
-        # them in the detail.
-        | Q(action__in=[Action.CREATE, Action.CHANGE], detail__person=person_key)
-        # A child's statutory journey records (safeguarding/journey) name the child in the detail.
-        | Q(action__in=[Action.CREATE, Action.CHANGE, Action.CORRECT], detail__child=person_key)
-        | Q(action=Action.DENIED, detail__child_id=person_key)
-    )
+    relationships, records made about them (a child's statutory journey, an adult's sharing basis), and
+    refused attempts to open their page."""
+    return _about(AuditSubject.Kind.PERSON, [person.pk])
 
 
 def _newest_first(events: QuerySet[AuditEvent], filters: LogFilters | None) -> QuerySet[AuditEvent]:
@@ -157,7 +146,7 @@ def subject_events(person: Person, memberships: list[FamilyMember]) -> QuerySet[
     of the family pages that showed them (while they were in that family)."""
     about = _person_about(person)
     for membership in memberships:
-        during = Q(object_type="family", object_id=str(membership.family_id))
+        during = Q(object_type="family") & _about(AuditSubject.Kind.FAMILY, [membership.family_id])
         during &= Q(occurred_at__gte=_start_of(membership.joined_on)) if membership.joined_on else Q()
         if membership.left_on:
             during &= Q(occurred_at__lt=_start_of(membership.left_on + datetime.timedelta(days=1)))

@@ -23,6 +23,8 @@ def subject_access_bundle_create(*, actor, person, request=None):
             action=Action.SUBJECT_ACCESS,
             obj=person,
             family_id=family_ids[0] if len(family_ids) == 1 else None,
+            families=family_ids,
+            people=[person.pk],
             request=request,
             detail={"files": list(bundle.files), "access_log_events": bundle.events, "families": family_ids},
         )

@@ -252,6 +252,7 @@ def journey_record(*, actor, child: Person, step: str | Step, values: dict, requ
         action=Action.CREATE if created else Action.CHANGE,
         obj=record,
         family_id=family_id,
+        people=[child.pk],
         request=request,
         detail={"step": spec.slug, "child": str(child.pk), "values": _displayed(record, spec.fields)},
     )
@@ -261,6 +262,7 @@ def journey_record(*, actor, child: Person, step: str | Step, values: dict, requ
             action=Action.CHANGE,
             obj=ended,
             family_id=family_id,
+            people=[child.pk],
             request=request,
             detail={"step": spec.slug, "child": str(child.pk), "ended_by_new_episode": str(record.pk)},
         )
@@ -333,7 +335,13 @@ def _correction_record(record, changes, *, reason, actor, family_id, request, fo
     if follows is not None:
         detail["follows_correction_of"] = f"{follows._meta.model_name} {follows.pk}"
     audit_record(
-        actor=actor, action=Action.CORRECT, obj=record, family_id=family_id, request=request, detail=detail
+        actor=actor,
+        action=Action.CORRECT,
+        obj=record,
+        family_id=family_id,
+        people=[record.child_id],
+        request=request,
+        detail=detail,
     )
 
 

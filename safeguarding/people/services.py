@@ -107,6 +107,7 @@ def person_create(
         action=Action.CREATE,
         obj=person,
         family_id=family.pk,
+        people=[person.pk],
         request=request,
         detail={"member_type": member_type},
     )
@@ -140,6 +141,8 @@ def person_update(*, actor, person: Person, values: dict, request=None) -> Perso
         action=Action.CHANGE,
         obj=person,
         family_id=family_ids[0] if len(family_ids) == 1 else None,
+        families=family_ids,
+        people=[person.pk],
         request=request,
         detail={"changed": changed, "families": [str(f) for f in family_ids]},
     )
@@ -162,6 +165,7 @@ def relationship_create(
         action=Action.CREATE,
         obj=relationship,
         family_id=family.pk,
+        people=[person.pk, relative.pk],
         request=request,
         detail={"person": str(person.pk), "relative": str(relative.pk), "kind": kind},
     )
@@ -180,7 +184,14 @@ def address_create(*, actor, family: Family, person: Person, values: dict, reque
         previous.moved_out_on = max(moved_in, previous.moved_in_on or moved_in)
         previous.save(update_fields=["moved_out_on", "updated_at"])
     address.save()
-    audit_record(actor=actor, action=Action.CREATE, obj=address, family_id=family.pk, request=request)
+    audit_record(
+        actor=actor,
+        action=Action.CREATE,
+        obj=address,
+        family_id=family.pk,
+        people=[address.person_id],
+        request=request,
+    )
     return address
 
 
@@ -198,6 +209,7 @@ def adult_detail_record(
         action=Action.CREATE,
         obj=detail,
         family_id=family.pk,
+        people=[person.pk],
         request=request,
         detail={"person": str(person.pk), "topic": topic},
     )

@@ -28,6 +28,7 @@ def _audit_list(request, list_name: str, family_ids: list[str], **detail) -> Non
         actor=request.user,
         action=Action.VIEW,
         request=request,
+        families=family_ids,
         detail={"page": list_name, "families": family_ids, **detail},
     )
 

@@ -297,7 +297,7 @@ def test_every_family_and_allocation_form_binds_through_form_data():
     # The views' forms take form_data(request), so each of them gets its typing back.
     from pathlib import Path
 
-    for path in ["safeguarding/people/views.py", "safeguarding/allocation/views.py"]:
+    for path in ["safeguarding/casefile/views.py", "safeguarding/casefile/allocation_views.py"]:
         source = (Path(__file__).resolve().parents[3] / path).read_text()
         assert "request.POST or None" not in source, path
         assert "form_data(request)" in source, path

@@ -64,7 +64,9 @@ def hostile_history(client, council):
         last_name="@SUM(1)",
     )
     audit_record(actor=hostile, action=Action.VIEW, obj=council.carter, family_id=council.carter.pk)
-    audit_record(actor=hostile, action=Action.VIEW, obj=council.mia, family_id=council.carter.pk)
+    audit_record(
+        actor=hostile, action=Action.VIEW, obj=council.mia, family_id=council.carter.pk, people=[council.mia.pk]
+    )
     audit_record(
         actor=hostile,
         action=Action.BREAK_GLASS,

@@ -38,8 +38,12 @@ def report(period: Period | None = None) -> selectors.UnusualAccess:
 
 
 def view(user, record, *, family_id=None, **detail):
+    """A view as access_family and access_person write it: naming the family, or the person."""
     family_id = family_id or (record.pk if record._meta.model_name == "family" else None)
-    return audit_record(actor=user, action=Action.VIEW, obj=record, family_id=family_id, detail=detail)
+    people = [record.pk] if record._meta.model_name == "person" else []
+    return audit_record(
+        actor=user, action=Action.VIEW, obj=record, family_id=family_id, people=people, detail=detail
+    )
 
 
 # ---- Break-glass -------------------------------------------------------------------------------------------
