@@ -62,6 +62,11 @@ def save_and_expect(page: Page, message: str) -> None:
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", level=1, name="Statutory journey")).to_be_visible()
     expect(page.get_by_text(message).first).to_be_visible()
+    # The success banner is at the top of the page, and focused so that a screen reader reads it out.
+    banner = page.locator("main > .govuk-notification-banner--success")
+    expect(banner).to_be_focused()
+    expect(banner).to_be_in_viewport()
+    expect(banner).to_contain_text(message)
 
 
 # A fixed day in the past: the forms refuse future dates, and the whole plan ends before today.

@@ -275,7 +275,8 @@ def test_recording_is_audited_by_the_service(client, world):
 
 class JourneyPage(HTMLParser):
     """What the journey page offers, read from its HTML: the steps linked before the Other steps heading
-    (those that follow from the records now) and after it."""
+    (those that follow from the records now) and after it, and the first element in <main> with the text
+    of the success banner, where the banner is one."""
 
     def __init__(self, html: str, child):
         super().__init__(convert_charrefs=True)
@@ -284,17 +285,43 @@ class JourneyPage(HTMLParser):
         )
         self.suggested: list[str] = []
         self.other: list[str] = []
+        self.ids: set[str] = set()
+        self.main_first: tuple[str, dict] | None = None
+        self.banner_heading = ""
+        self.banner_links: list[str] = []
         self._past_other_heading = False
+        self._in_main = False
+        self._in_banner_heading = False
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
         if attrs.get("id") == "other-steps":
             self._past_other_heading = True
+        if tag == "main":
+            self._in_main = True
+            return
+        if self._in_main and self.main_first is None:
+            self.main_first = (tag, attrs)
+        classes = (attrs.get("class") or "").split()
+        if "govuk-notification-banner__heading" in classes:
+            self._in_banner_heading = True
         if tag == "a":
+            if self._in_banner_heading:
+                self.banner_links.append(attrs.get("href", ""))
             step = self.step_link.match(attrs.get("href") or "")
             if step:
                 (self.other if self._past_other_heading else self.suggested).append(step.group(1))
+
+    def handle_endtag(self, tag):
+        if tag == "p":
+            self._in_banner_heading = False
+
+    def handle_data(self, data):
+        if self._in_banner_heading:
+            self.banner_heading += data
 
 
 def journey_page_html(client, world) -> JourneyPage:
@@ -396,6 +423,56 @@ def test_a_family_support_worker_is_offered_only_the_visit(client, world):
     client.force_login(worker)
     page = journey_page_html(client, world)
     assert (page.suggested, page.other) == (["visit"], [])
+
+
+def test_after_a_save_the_success_banner_is_the_first_thing_in_main_and_takes_focus(client, world):
+    client.force_login(world.sw)
+    response = client.post(step_url(world, "visit"), POSTS["visit"][1])
+
+    # No #fragment: the browser would scroll to the record after the banner took focus.
+    assert response["Location"] == journey_url(world)
+    page = JourneyPage(client.get(response["Location"]).content.decode(), world.child)
+    tag, attrs = page.main_first
+    assert tag == "div"
+    assert "govuk-notification-banner--success" in attrs["class"].split()
+    # GOV.UK Frontend focuses a banner with role="alert" on load unless auto-focus is turned off.
+    assert attrs["role"] == "alert"
+    assert attrs["data-module"] == "govuk-notification-banner"
+    assert "data-disable-auto-focus" not in attrs
+    visit = journey.Visit.objects.get()
+    when = f"{visit.date:%-d %B %Y}"
+    assert " ".join(page.banner_heading.split()) == (
+        f"Visit on {when} recorded. Nothing is due for {world.child.full_name} now. Go to the visit on {when}"
+    )
+    assert page.banner_links == [f"#visit-{visit.pk}"]
+    assert f"visit-{visit.pk}" in page.ids
+
+
+def test_after_a_correction_the_success_banner_is_the_first_thing_in_main(client, world):
+    episode = do(world.sw, world.child, "referral")
+    client.force_login(world.sw)
+    data = {
+        **dates("referral_date", day(0)),
+        "referral_source": "6",
+        "primary_need": "N1",
+        "no_further_action": "false",
+        "reason": "The police made the referral, not the school",
+    }
+    response = client.post(
+        reverse("journey:record-correct", args=[world.child.pk, "episodeofneed", episode.pk]), data
+    )
+
+    assert response["Location"] == journey_url(world)
+    page = JourneyPage(client.get(response["Location"]).content.decode(), world.child)
+    tag, attrs = page.main_first
+    assert (tag, attrs["role"]) == ("div", "alert")
+    assert "govuk-notification-banner--success" in attrs["class"].split()
+    when = f"{episode.referral_date:%-d %B %Y}"
+    assert " ".join(page.banner_heading.split()) == (
+        f"Correction to the referral on {when} saved. The previous values are kept. "
+        f"Go to the referral on {when}"
+    )
+    assert page.banner_links == [f"#episodeofneed-{episode.pk}"]
 
 
 def test_the_journey_page_shows_the_records_values_and_next_due_dates(client, world):
