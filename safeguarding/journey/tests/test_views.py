@@ -567,7 +567,7 @@ def test_a_correction_is_saved_with_its_reason_and_the_history_is_shown(client, 
     journey_body = client.get(journey_url(world)).content.decode()
     assert "The police made the referral, not the school" in journey_body
     assert "Schools changed to Police" in journey_body
-    assert f"by {world.sw.display_name}" in journey_body
+    assert f"by {escape(world.sw.display_name)}" in journey_body
     correct_body = client.get(correct_url(world, episode)).content.decode()
     assert "Corrected on" in correct_body and "The police made the referral, not the school" in correct_body
 
