@@ -10,7 +10,8 @@ Sources:
 - Working Together to Safeguard Children 2023 (Department for Education): referral decisions,
   assessments, section 47 enquiries, child protection conferences and core groups.
 - The Care Planning, Placement and Case Review (England) Regulations 2010 (SI 2010/959): visits to
-  looked-after children (regulation 28) and reviews of their care plans (regulation 33).
+  looked-after children (regulation 28), reviews of their care plans (regulation 33), and both for a
+  child on an agreed series of short breaks (regulation 48).
 - The Children Act 1989, section 32(1)(a), as amended by section 14 of the Children and Families Act 2014:
   the 26-week limit for care and supervision proceedings.
 """
@@ -134,6 +135,33 @@ def looked_after_next_visit_due(
     return last_visit + 6 * WEEK
 
 
+def looked_after_care_order_at_home_visit_due(care_order_made: datetime.date) -> datetime.date:
+    """First visit after a care order is made for a child living with a parent: within 1 week of the order.
+
+    The Care Planning, Placement and Case Review (England) Regulations 2010, regulation 28(5): where a care
+    order has been made under section 31 of the Children Act 1989 and the child is living with a parent
+    (or another person with parental responsibility), the child is visited within one week of the making
+    of the care order, and thereafter at intervals of not more than six weeks (looked_after_next_visit_due,
+    with no three-monthly interval: a placement with parents is not a long-term placement).
+    """
+    return care_order_made + WEEK
+
+
+def looked_after_interim_order_at_home_next_visit_due(
+    last_visit: datetime.date, *, first_review_held: bool
+) -> datetime.date:
+    """Later visits to a child living with a parent under an interim care order: weekly, then 4-weekly.
+
+    The Care Planning, Placement and Case Review (England) Regulations 2010, regulation 28(4): where an
+    interim care order has been made under section 38 of the Children Act 1989 and the child is living with
+    a parent (or another person with parental responsibility), the child is visited at least once a week
+    until the first review carried out under Part 6 (regulation 33), and thereafter at intervals of not
+    more than four weeks. The first visit in the placement is within a week of its start, as for any
+    placement (looked_after_first_visit_due).
+    """
+    return last_visit + (4 * WEEK if first_review_held else WEEK)
+
+
 def looked_after_first_review_due(became_looked_after: datetime.date) -> datetime.date:
     """First review of a looked-after child's case: within 20 working days of becoming looked after.
 
@@ -157,6 +185,27 @@ def looked_after_next_review_due(last_review: datetime.date) -> datetime.date:
 
     The Care Planning, Placement and Case Review (England) Regulations 2010, regulation 33 (timing of
     reviews).
+    """
+    return add_months(last_review, 6)
+
+
+def short_breaks_first_review_due(first_short_break: datetime.date) -> datetime.date:
+    """First review of a child on an agreed series of short breaks: within 3 months of the first break.
+
+    The Care Planning, Placement and Case Review (England) Regulations 2010, regulation 48: where a child
+    not in care is placed in a series of short-term placements with the same carer or in the same place
+    (short breaks), the regulations apply with modifications, among them that the child's case is first
+    reviewed within three months of the start of the first short break, not within 20 working days.
+    """
+    return add_months(first_short_break, 3)
+
+
+def short_breaks_next_review_due(last_review: datetime.date) -> datetime.date:
+    """Second and later reviews of a child on short breaks: not more than 6 months after the one before.
+
+    The Care Planning, Placement and Case Review (England) Regulations 2010, regulation 48: after the first
+    review, the case of a child on short breaks is reviewed at intervals of not more than six months (there
+    is no three-month second review, as regulation 33 has for other looked-after children).
     """
     return add_months(last_review, 6)
 

@@ -218,6 +218,11 @@ class PlacementType(models.TextChoices):
 # reg 28(2)(b)).
 LONG_TERM_PLACEMENTS = frozenset({"U1", "U4"})
 
+# An agreed series of short breaks (SSDA903 legal status V3 or V4, accommodation under section 20(4) of the
+# Children Act 1989): the Care Planning Regulations 2010 apply with reg 48's modifications, among them a
+# first review within 3 months of the first short break.
+SHORT_BREAKS_LEGAL_STATUSES = frozenset({"V3", "V4"})
+
 
 class PlacementProvider(models.TextChoices):
     PARENTS = "PR0", "PR0 Parents or others with parental responsibility"

@@ -239,13 +239,19 @@ def _looked_after_deadlines(journey: ChildJourney) -> list[DueDate]:
     """Visits and reviews for a child who is looked after now (an open SSDA903 episode).
 
     Care Planning, Placement and Case Review (England) Regulations 2010:
-    - reg 28: a visit within 1 week of the start of any placement, then at most every 6 weeks in the
+    - reg 28(2): a visit within 1 week of the start of any placement, then at most every 6 weeks in the
       placement's first year; after that at most 3-monthly in a long-term placement (codes.LONG_TERM_
       PLACEMENTS), 6-weekly otherwise. A new episode for a change of legal status only (reason "L") is
       not a new placement, so the placement starts at the latest episode with any other reason.
+    - reg 28(4) and (5): a child living with their parents (placement P1) is visited more often. Under an
+      interim care order (C1), at least weekly until the first review, then at least every 4 weeks; when a
+      full care order (C2) is made, within 1 week of the order, then at most 6-weekly.
     - reg 33: the first review within 20 working days of becoming looked after, the second within 3
       months of the first, then at most 6-monthly. The period of care starts at the latest episode with
       reason "S" (started to be looked after); reviews before it belong to an earlier period.
+    - reg 48: on an agreed series of short breaks (V3, V4) the first review is within 3 months of the
+      first short break, then at most 6-monthly. Each short break recorded as its own episode (V3) starts
+      with reason "S", so the series starts at the first of the latest run of short-break episodes.
     """
     # Two episodes can start on one day (a placement move and a change of legal status): recorded order.
     episodes = sorted(
@@ -255,45 +261,96 @@ def _looked_after_deadlines(journey: ChildJourney) -> list[DueDate]:
     current = next((e for e in reversed(episodes) if e.end_date is None), None)
     if current is None:
         return []
-    found = []
 
+    short_breaks = current.legal_status in codes.SHORT_BREAKS_LEGAL_STATUSES
+    if short_breaks:
+        period_start = _run_start(
+            episodes, lambda e: e.legal_status in codes.SHORT_BREAKS_LEGAL_STATUSES, within_period=False
+        )
+    else:
+        # Records imported mid-period may lack the "S" episode: the earliest episode held then stands in.
+        started = next(
+            (e for e in reversed(episodes) if e.reason_new_episode == codes.ReasonNewEpisode.STARTED),
+            episodes[0],
+        )
+        period_start = started.start_date
+    reviews = sorted(r.date for r in journey.looked_after_reviews if r.date >= period_start)
+    return [
+        _looked_after_visit(journey, episodes, current, first_review_held=bool(reviews)),
+        _looked_after_review(period_start, reviews, short_breaks=short_breaks),
+    ]
+
+
+def _run_start(episodes: list, keep, *, within_period: bool) -> datetime.date:
+    """When the latest run of episodes that `keep` (ending with the current one, which does) began: the
+    day a care order was made (the first of the latest C2 episodes), or the first of a series of short
+    breaks. Within a period of care, the run goes back no further than the episode that started it."""
+    first = episodes[-1]
+    for episode in reversed(episodes):
+        if not keep(episode):
+            break
+        first = episode
+        if within_period and episode.reason_new_episode == codes.ReasonNewEpisode.STARTED:
+            break
+    return first.start_date
+
+
+def _looked_after_visit(
+    journey: ChildJourney, episodes: list, current, *, first_review_held: bool
+) -> DueDate:
+    """The next visit to a looked-after child (Care Planning Regulations 2010, reg 28)."""
     placement = next(
         (e for e in reversed(episodes) if e.reason_new_episode != codes.ReasonNewEpisode.LEGAL_STATUS),
         current,
     )
-    placement_start = placement.start_date
-    visit = _last_seen_visit(journey.visits, placement_start)
-    if visit is None:
-        found.append(
-            DueDate(
-                Kind.LAC_VISIT,
-                clocks.looked_after_first_visit_due(placement_start),
-                f"1 week from the start of the placement on {_day(placement_start)}",
-            )
+    since = placement.start_date
+    first_due = clocks.looked_after_first_visit_due(since)
+    first_basis = f"1 week from the start of the placement on {_day(since)}"
+    with_parents = current.placement_type == codes.PlacementType.P1
+    interim_order = with_parents and current.legal_status == codes.LegalStatus.ICO
+    if with_parents and current.legal_status == codes.LegalStatus.CARE_ORDER:
+        # Reg 28(5)(a): a care order made while the child lives with their parents needs a visit of its own
+        # within a week, even with the placement unchanged (a change of legal status only, reason "L"). An
+        # order made before the child moved home is covered by the visit within a week of the move.
+        made = _run_start(
+            episodes, lambda e: e.legal_status == codes.LegalStatus.CARE_ORDER, within_period=True
         )
-    else:
-        # Whether the 6-weekly first-year rule applies is decided by when the last visit took place.
-        first_year = visit.date < add_months(placement_start, 12)
-        long_term = current.placement_type in codes.LONG_TERM_PLACEMENTS
-        due = clocks.looked_after_next_visit_due(
-            visit.date, first_year=first_year, long_term_placement=long_term
-        )
-        interval = "3 months" if (long_term and not first_year) else "6 weeks"
-        found.append(
-            DueDate(
-                Kind.LAC_VISIT,
-                due,
-                f"{interval} from the last visit where the child was seen, on {_day(visit.date)}",
-            )
-        )
+        if made >= since:
+            since = made
+            first_due = clocks.looked_after_care_order_at_home_visit_due(made)
+            first_basis = f"1 week from the care order made on {_day(made)} while living with parents"
 
-    # Records imported mid-period may lack the "S" episode: the earliest episode held then stands in.
-    started = next(
-        (e for e in reversed(episodes) if e.reason_new_episode == codes.ReasonNewEpisode.STARTED), episodes[0]
-    )
-    period_start = started.start_date
-    reviews = sorted(r.date for r in journey.looked_after_reviews if r.date >= period_start)
-    if not reviews:
+    visit = _last_seen_visit(journey.visits, since)
+    if visit is None:
+        return DueDate(Kind.LAC_VISIT, first_due, first_basis)
+    seen = f"the last visit where the child was seen, on {_day(visit.date)}"
+    if interim_order:
+        due = clocks.looked_after_interim_order_at_home_next_visit_due(
+            visit.date, first_review_held=first_review_held
+        )
+        interval, until = (
+            ("4 weeks", "") if first_review_held else ("1 week", "weekly until the first review, ")
+        )
+        basis = f"{interval} from {seen}: {until}living with parents on an interim care order"
+        return DueDate(Kind.LAC_VISIT, due, basis)
+    # Whether the 6-weekly first-year rule applies is decided by when the last visit took place.
+    first_year = visit.date < add_months(placement.start_date, 12)
+    long_term = current.placement_type in codes.LONG_TERM_PLACEMENTS
+    due = clocks.looked_after_next_visit_due(visit.date, first_year=first_year, long_term_placement=long_term)
+    interval = "3 months" if (long_term and not first_year) else "6 weeks"
+    return DueDate(Kind.LAC_VISIT, due, f"{interval} from {seen}")
+
+
+def _looked_after_review(period_start: datetime.date, reviews: list, *, short_breaks: bool) -> DueDate:
+    """The next review of a looked-after child's case (Care Planning Regulations 2010, regs 33 and 48)."""
+    if short_breaks:
+        if not reviews:
+            due = clocks.short_breaks_first_review_due(period_start)
+            basis = f"3 months from the first short break on {_day(period_start)}"
+        else:
+            due = clocks.short_breaks_next_review_due(reviews[-1])
+            basis = f"6 months from the last review on {_day(reviews[-1])}"
+    elif not reviews:
         due = clocks.looked_after_first_review_due(period_start)
         basis = f"20 working days from becoming looked after on {_day(period_start)}"
     elif len(reviews) == 1:
@@ -302,8 +359,7 @@ def _looked_after_deadlines(journey: ChildJourney) -> list[DueDate]:
     else:
         due = clocks.looked_after_next_review_due(reviews[-1])
         basis = f"6 months from the last review on {_day(reviews[-1])}"
-    found.append(DueDate(Kind.LAC_REVIEW, due, basis))
-    return found
+    return DueDate(Kind.LAC_REVIEW, due, basis)
 
 
 def _proceedings_deadlines(journey: ChildJourney) -> list[DueDate]:
@@ -357,7 +413,7 @@ SOURCES: tuple[tuple[str, type, tuple[str, ...]], ...] = (
     (
         "looked_after_episodes",
         LookedAfterEpisode,
-        ("start_date", "created_at", "reason_new_episode", "placement_type", "end_date"),
+        ("start_date", "created_at", "reason_new_episode", "legal_status", "placement_type", "end_date"),
     ),
     ("looked_after_reviews", LookedAfterReview, ("date",)),
 )

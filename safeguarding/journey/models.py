@@ -90,6 +90,11 @@ class Assessment(JourneyRecord):
     def __str__(self):
         return f"Assessment started {self.start_date:%-d %B %Y}"
 
+    @property
+    def is_open(self) -> bool:
+        # In progress until a manager authorises it (CIN census: the assessment's completion date).
+        return self.authorised_on is None
+
 
 class Section47Enquiry(JourneyRecord):
     """A strategy discussion and the section 47 enquiry it starts, to the initial conference (or not)."""

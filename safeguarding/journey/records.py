@@ -2,8 +2,9 @@
 
 `journey_page` loads each kind of journey record for the child once (one query per kind, not per record),
 with the corrections made to them and the child's deadlines, and arranges them in the journey's sections
-with the steps the user may record now. Its query count is the same for a child with one visit or five
-hundred; the page shows the latest visits and counts the rest (all of them are on the chronology).
+with the steps the user may record: first those that follow from the child's records now, then the others.
+Its query count is the same for a child with one visit or five hundred; the page shows the latest visits
+and counts the rest (all of them are on the chronology).
 """
 
 from __future__ import annotations
@@ -134,7 +135,9 @@ class Group:
 class Section:
     title: str
     groups: list[Group]
+    # The steps that follow from the child's records now (Other steps has the rest).
     steps: list[StepLink]
+    other_steps: list[StepLink] = field(default_factory=list)
 
     @property
     def slug(self) -> str:
@@ -190,23 +193,33 @@ def _by(rows, attribute: str) -> dict:
     return grouped
 
 
-def available_steps(user, child) -> list[Step]:
-    """The steps the user may record for the child now: allowed by the policy, and for a step that
-    completes a record or attaches to one, with that record open (steps.Step.find)."""
-    allowed = journey_steps_can_record(user, child, [step.slug for step in STEPS])
-    found: dict = {}
-    steps = []
-    for step in STEPS:
-        if step.slug not in allowed:
-            continue
-        if step.find is not None:
-            # Several steps share one finder (every step attached to the open referral): ask it once.
-            if step.find not in found:
-                found[step.find] = step.find(child)
-            if found[step.find] is None:
-                continue
-        steps.append(step)
-    return steps
+def open_records(loaded: dict[type[models.Model], list]) -> dict[type[models.Model], list]:
+    """The open records of each kind among a child's records already loaded: open by the record's own
+    is_open, and, for work that belongs to a referral, on a referral that is still open. These are the
+    records the steps' finders (steps.Step.find) would find, worked out without asking the database."""
+    open_referrals = {e.pk for e in loaded.get(journey.EpisodeOfNeed, ()) if e.is_open}
+    return {
+        model: [
+            r
+            for r in rows
+            if getattr(r, "is_open", False)
+            and (not hasattr(r, "episode_id") or r.episode_id in open_referrals)
+        ]
+        for model, rows in loaded.items()
+    }
+
+
+def step_follows(step: Step, open_now: dict[type[models.Model], list]) -> bool:
+    """Whether a step follows from the child's records now, read from the step's own definition: a step
+    that completes or attaches to an open record needs one (no plan to end without an open plan), and a
+    step that creates a record of a kind the child has one open of does not follow (no second open
+    referral or plan) unless the new record replaces the open one (a new looked-after episode).
+
+    The other steps stay on offer: a worker may still open one and read what to record first."""
+    needs = step.needs_open
+    if needs is not None and not open_now.get(needs):
+        return False
+    return not (step.mode == "create" and not step.replaces_open and open_now.get(step.model))
 
 
 def journey_page(user, child) -> dict:
@@ -327,15 +340,34 @@ def journey_page(user, child) -> dict:
             ),
         ],
     }
-    steps_by_section = defaultdict(list)
-    for step in available_steps(user, child):
-        steps_by_section[step.section].append(
-            StepLink(step, reverse("journey:step", args=[child.pk, step.slug]))
-        )
-    sections = [Section(title, groups, steps_by_section.get(title, [])) for title, groups in records.items()]
+    # The steps the user may record (one policy question for all of them), split by what follows from the
+    # records loaded above: no query per step.
+    open_now = open_records(
+        {
+            journey.EpisodeOfNeed: episodes,
+            journey.Assessment: [a for rows in assessments.values() for a in rows],
+            journey.Section47Enquiry: enquiries,
+            journey.ChildProtectionPlan: cp_plans,
+            journey.ChildInNeedPlan: cin_plans,
+            journey.PreProceedings: pre_proceedings,
+            journey.CareProceedings: proceedings,
+            journey.LookedAfterEpisode: looked_after,
+        }
+    )
+    allowed = journey_steps_can_record(user, child, [step.slug for step in STEPS])
+    suggested, other = defaultdict(list), defaultdict(list)
+    for step in STEPS:
+        if step.slug in allowed:
+            link = StepLink(step, reverse("journey:step", args=[child.pk, step.slug]))
+            (suggested if step_follows(step, open_now) else other)[step.section].append(link)
+    sections = [
+        Section(title, groups, suggested.get(title, []), other.get(title, []))
+        for title, groups in records.items()
+    ]
     return {
         "sections": sections,
+        "other_steps": [section for section in sections if section.other_steps],
         "due": child_due_rows(child),
         "can_correct": can_correct,
-        "can_record": any(section.steps for section in sections),
+        "can_record": bool(allowed),
     }

@@ -78,6 +78,19 @@ class Step:
     # to say when none is.
     one_of: tuple[str, ...] = ()
     one_of_message: str = ""
+    # A new record ends the open one of its kind instead of waiting for it to end: SSDA903 starts a new
+    # looked-after episode at each change of placement or legal status (services end the open one, X1).
+    replaces_open: bool = False
+
+    @property
+    def needs_open(self) -> type[models.Model] | None:
+        """The kind of record that must be open for the step to follow from the child's records: the one it
+        completes, or the one it attaches to; None for a step that needs nothing open (a visit)."""
+        if self.find is None:
+            return None
+        if self.mode == "complete":
+            return self.model
+        return self.model._meta.get_field(self.parent_field).related_model
 
 
 STEPS: tuple[Step, ...] = (
@@ -289,6 +302,7 @@ STEPS: tuple[Step, ...] = (
             "placement_provider",
             "placement_postcode",
         ),
+        replaces_open=True,
     ),
     Step(
         "looked-after-end",

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 
 from safeguarding.access.policies import access_family
@@ -44,8 +45,25 @@ STEP_DEADLINES = {
 }
 
 
-def _journey_url(child, anchor: str = "") -> str:
-    return reverse("journey:child-journey", args=[child.pk]) + (f"#{anchor}" if anchor else "")
+def _journey_url(child) -> str:
+    return reverse("journey:child-journey", args=[child.pk])
+
+
+def _saved(request, child, record, text: str):
+    """Back to the journey page, with the success banner at the top of the page.
+
+    The banner (role="alert") is focused by GOV.UK Frontend when the page loads, so a screen reader reads
+    it out and a keyboard user starts from it. The redirect carries no #fragment: the browser would scroll
+    to the record instead, after the banner took focus, leaving it off-screen. The banner links to the
+    record instead."""
+    link = format_html(
+        '<a class="govuk-notification-banner__link" href="#{}-{}">Go to the {}</a>',
+        record._meta.model_name,
+        record.pk,
+        records.lower_first(str(record)),
+    )
+    messages.success(request, format_html("{} {}", text, link))
+    return redirect(_journey_url(child))
 
 
 @require_GET
@@ -85,8 +103,7 @@ def step_record(request, person_id, step):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _recorded_message(spec, record, child))
-            return redirect(_journey_url(child, f"{record._meta.model_name}-{record.pk}"))
+            return _saved(request, child, record, _recorded_message(spec, record, child))
     context = {
         "child": child,
         "step": spec,
@@ -175,11 +192,10 @@ def record_correct(request, person_id, record_type, record_id):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(
-                request,
-                f"Correction to the {records.lower_first(str(record))} saved. The previous values are kept.",
+            text = (
+                f"Correction to the {records.lower_first(str(record))} saved. The previous values are kept."
             )
-            return redirect(_journey_url(child, f"{record_type}-{record.pk}"))
+            return _saved(request, child, record, text)
     history = Correction.objects.filter(record_type=record_type, record_id=record.pk).select_related(
         "corrected_by"
     )

@@ -49,10 +49,24 @@ def open_step(page: Page, title: str) -> None:
     expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
 
 
+def open_other_step(page: Page, title: str) -> None:
+    """A step that does not follow from the records now: a link under Other steps, reached by keyboard."""
+    other = page.locator("#other-steps ~ ul").get_by_role("link", name=title, exact=True)
+    expect(page.get_by_role("button", name=title, exact=True)).to_have_count(0)
+    other.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
+
+
 def save_and_expect(page: Page, message: str) -> None:
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", level=1, name="Statutory journey")).to_be_visible()
     expect(page.get_by_text(message).first).to_be_visible()
+    # The success banner is at the top of the page, and focused so that a screen reader reads it out.
+    banner = page.locator("main > .govuk-notification-banner--success")
+    expect(banner).to_be_focused()
+    expect(banner).to_be_in_viewport()
+    expect(banner).to_contain_text(message)
 
 
 # A fixed day in the past: the forms refuse future dates, and the whole plan ends before today.
@@ -117,8 +131,9 @@ def test_a_social_worker_records_a_child_protection_journey_from_referral_to_clo
     assert next_due(asha)["Assessment"] == clocks.assessment_due(referral)
     expect(asha.locator("#next-due + table").get_by_text("Overdue", exact=True)).to_be_visible()
 
-    # An entry rule, with the message the worker sees: a second open referral is refused.
-    open_step(asha, "Record a referral")
+    # An entry rule, with the message the worker sees: a second open referral is refused. With a referral
+    # open, recording another is no longer offered first, but it is still there under Other steps.
+    open_other_step(asha, "Record a referral")
     fill_date(asha, "Date of the referral", referral + datetime.timedelta(days=1))
     asha.get_by_label("Who made the referral?").select_option(label="Schools")
     answer_no(asha, "Was the decision no further action?")

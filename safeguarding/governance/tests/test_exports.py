@@ -65,7 +65,11 @@ def hostile_history(client, council):
     )
     audit_record(actor=hostile, action=Action.VIEW, obj=council.carter, family_id=council.carter.pk)
     audit_record(
-        actor=hostile, action=Action.VIEW, obj=council.mia, family_id=council.carter.pk, people=[council.mia.pk]
+        actor=hostile,
+        action=Action.VIEW,
+        obj=council.mia,
+        family_id=council.carter.pk,
+        people=[council.mia.pk],
     )
     audit_record(
         actor=hostile,

@@ -202,6 +202,41 @@ def test_looked_after_next_visit_is_six_weeks_unless_said_otherwise():
 
 
 @pytest.mark.parametrize(
+    "care_order_made, expected",
+    [
+        (D(2026, 3, 2), D(2026, 3, 9)),
+        (D(2025, 12, 24), D(2025, 12, 31)),  # calendar days: Christmas does not stop the clock
+        (D(2024, 2, 26), D(2024, 3, 4)),  # leap year: 29 February counted
+    ],
+)
+def test_a_care_order_made_for_a_child_living_with_parents_needs_a_visit_within_a_week_reg_28_5(
+    care_order_made, expected
+):
+    assert clocks.looked_after_care_order_at_home_visit_due(care_order_made) == expected
+
+
+@pytest.mark.parametrize(
+    "last_visit, first_review_held, expected",
+    [
+        # Reg 28(4)(a): at least once a week until the first review.
+        (D(2026, 3, 2), False, D(2026, 3, 9)),
+        (D(2025, 12, 24), False, D(2025, 12, 31)),  # calendar days: Christmas does not stop the clock
+        # Reg 28(4)(b): then at intervals of not more than four weeks (28 days).
+        (D(2026, 3, 2), True, D(2026, 3, 30)),
+        (D(2024, 2, 5), True, D(2024, 3, 4)),  # leap year: 5 February + 28 days, over 29 February
+        (D(2025, 12, 22), True, D(2026, 1, 19)),
+    ],
+)
+def test_a_child_at_home_on_an_interim_care_order_is_visited_weekly_then_4_weekly_reg_28_4(
+    last_visit, first_review_held, expected
+):
+    result = clocks.looked_after_interim_order_at_home_next_visit_due(
+        last_visit, first_review_held=first_review_held
+    )
+    assert result == expected
+
+
+@pytest.mark.parametrize(
     "became_looked_after, expected",
     [
         # Monday 15 December 2025. Dec 16-19 (4), 22-24 (7), 29-31 (10), Jan 2 (11), 5-9 (16), 12-15 (20).
@@ -239,6 +274,36 @@ def test_looked_after_second_review_due_in_3_months(first_review, expected):
 )
 def test_looked_after_next_review_due_in_6_months(last_review, expected):
     assert clocks.looked_after_next_review_due(last_review) == expected
+
+
+@pytest.mark.parametrize(
+    "first_short_break, expected",
+    [
+        # Reg 48: three calendar months, where another looked-after child's first review is 20 working
+        # days on (Monday 2 March 2026 would give Monday 30 March).
+        (D(2026, 3, 2), D(2026, 6, 2)),
+        (D(2025, 11, 30), D(2026, 2, 28)),  # no 30 February: the end of February, never 2 March
+        (D(2023, 11, 30), D(2024, 2, 29)),  # leap year
+        (D(2026, 3, 31), D(2026, 6, 30)),
+    ],
+)
+def test_a_child_on_short_breaks_is_first_reviewed_within_3_months_of_the_first_break_reg_48(
+    first_short_break, expected
+):
+    assert clocks.short_breaks_first_review_due(first_short_break) == expected
+
+
+@pytest.mark.parametrize(
+    "last_review, expected",
+    [
+        # Reg 48: every review after the first is within six months of the one before (no 3-month second).
+        (D(2026, 3, 10), D(2026, 9, 10)),
+        (D(2025, 8, 31), D(2026, 2, 28)),
+        (D(2023, 8, 31), D(2024, 2, 29)),  # leap year
+    ],
+)
+def test_a_child_on_short_breaks_is_reviewed_again_within_6_months_reg_48(last_review, expected):
+    assert clocks.short_breaks_next_review_due(last_review) == expected
 
 
 @pytest.mark.parametrize(
@@ -298,6 +363,8 @@ MONTH_CLOCKS = [
     (clocks.next_review_conference_due, 6),
     (clocks.looked_after_second_review_due, 3),
     (clocks.looked_after_next_review_due, 6),
+    (clocks.short_breaks_first_review_due, 3),
+    (clocks.short_breaks_next_review_due, 6),
 ]
 
 

@@ -398,6 +398,241 @@ def test_a_child_no_longer_looked_after_has_no_visit_or_review_due():
     assert deadlines(ChildJourney(looked_after_episodes=[ended])) == []
 
 
+# ---- Looked-after children: the clocks follow the legal status ------------------------------------------
+# Monday 2 March 2026 is the usual start. Each row names the regulation of the Care Planning, Placement and
+# Case Review (England) Regulations 2010 it checks; rows marked "unchanged" pin the general rule beside it.
+
+
+def care(start, reason, legal, placement, end=None, ceased="X1") -> LookedAfterEpisode:
+    return LookedAfterEpisode(
+        start_date=start,
+        reason_new_episode=reason,
+        legal_status=legal,
+        category_of_need="N1",
+        placement_type=placement,
+        end_date=end,
+        reason_ceased=ceased if end else "",
+    )
+
+
+def lac_review(day) -> LookedAfterReview:
+    return LookedAfterReview(date=day, participation="PN1")
+
+
+ON_ICO_AT_HOME = "living with parents on an interim care order"
+WEEKLY_ON_ICO_AT_HOME = f"weekly until the first review, {ON_ICO_AT_HOME}"
+
+
+@pytest.mark.parametrize(
+    ("episodes", "visits", "reviews", "due_date", "basis"),
+    [
+        pytest.param(
+            [care(d(2026, 3, 2), "S", "C1", "U6")],
+            [visit(d(2026, 3, 10))],
+            [],
+            d(2026, 4, 21),
+            "6 weeks from the last visit where the child was seen, on 10 March 2026",
+            id="reg 28(2)(b) unchanged: interim care order in foster care, 6-weekly",
+        ),
+        pytest.param(
+            [care(d(2026, 3, 2), "S", "C1", "P1")],
+            [],
+            [],
+            d(2026, 3, 9),
+            "1 week from the start of the placement on 2 March 2026",
+            id="reg 28(4)(a): interim care order at home, first visit within a week of placement",
+        ),
+        pytest.param(
+            [care(d(2026, 3, 2), "S", "C1", "P1")],
+            [visit(d(2026, 3, 2))],
+            [],
+            d(2026, 3, 9),
+            f"1 week from the last visit where the child was seen, on 2 March 2026: {WEEKLY_ON_ICO_AT_HOME}",
+            id="reg 28(4)(a): interim care order at home, a visit on the day of placement, then weekly",
+        ),
+        pytest.param(
+            [care(d(2026, 3, 2), "S", "C1", "P1")],
+            [visit(d(2026, 3, 1))],
+            [],
+            d(2026, 3, 9),
+            "1 week from the start of the placement on 2 March 2026",
+            id="reg 28(4)(a): a visit the day before the placement does not count",
+        ),
+        pytest.param(
+            [care(d(2026, 3, 2), "S", "C1", "P1")],
+            [visit(d(2026, 3, 2)), visit(d(2026, 3, 6), seen=False)],
+            [],
+            d(2026, 3, 9),
+            f"1 week from the last visit where the child was seen, on 2 March 2026: {WEEKLY_ON_ICO_AT_HOME}",
+            id="reg 28(4)(a): a visit where the child was not seen does not count",
+        ),
+        pytest.param(
+            [care(d(2026, 3, 2), "S", "C1", "P1")],
+            [visit(d(2026, 3, 9)), visit(d(2026, 3, 16)), visit(d(2026, 3, 23))],
+            [],
+            d(2026, 3, 30),
+            f"1 week from the last visit where the child was seen, on 23 March 2026: {WEEKLY_ON_ICO_AT_HOME}",
+            id="reg 28(4)(a): still weekly while the first review is not held",
+        ),
+        pytest.param(
+            [care(d(2026, 3, 2), "S", "C1", "P1")],
+            [visit(d(2026, 3, 23))],
+            [lac_review(d(2026, 3, 23))],
+            d(2026, 4, 20),
+            f"4 weeks from the last visit where the child was seen, on 23 March 2026: {ON_ICO_AT_HOME}",
+            id="reg 28(4)(b): first review held the day of the last visit, then 4-weekly",
+        ),
+        pytest.param(
+            [care(d(2026, 3, 2), "S", "C1", "P1")],
+            [visit(d(2026, 3, 23))],
+            [lac_review(d(2026, 3, 27))],
+            d(2026, 4, 20),
+            f"4 weeks from the last visit where the child was seen, on 23 March 2026: {ON_ICO_AT_HOME}",
+            id="reg 28(4)(b): first review held after the last visit, 4 weeks from that visit",
+        ),
+        pytest.param(
+            [
+                care(d(2025, 7, 1), "S", "V2", "U6", end=d(2025, 9, 1), ceased="E4A"),
+                care(d(2026, 3, 2), "S", "C1", "P1"),
+            ],
+            [visit(d(2026, 3, 9))],
+            [lac_review(d(2025, 7, 28))],
+            d(2026, 3, 16),
+            f"1 week from the last visit where the child was seen, on 9 March 2026: {WEEKLY_ON_ICO_AT_HOME}",
+            id="reg 28(4)(a): a review in an earlier period of care is not the first review",
+        ),
+        pytest.param(
+            [care(d(2026, 1, 5), "S", "C1", "P1", end=d(2026, 3, 2)), care(d(2026, 3, 2), "L", "C2", "P1")],
+            [visit(d(2026, 2, 27))],
+            [lac_review(d(2026, 1, 29))],
+            d(2026, 3, 9),
+            "1 week from the care order made on 2 March 2026 while living with parents",
+            id="reg 28(5)(a): care order made while at home (legal status only), a visit within a week",
+        ),
+        pytest.param(
+            [care(d(2026, 1, 5), "S", "C1", "P1", end=d(2026, 3, 2)), care(d(2026, 3, 2), "L", "C2", "P1")],
+            [visit(d(2026, 3, 2))],
+            [lac_review(d(2026, 1, 29))],
+            d(2026, 4, 13),
+            "6 weeks from the last visit where the child was seen, on 2 March 2026",
+            id="reg 28(5)(b): a visit on the day of the order, then 6-weekly",
+        ),
+        pytest.param(
+            [care(d(2026, 1, 5), "S", "C1", "U6", end=d(2026, 3, 2)), care(d(2026, 3, 2), "B", "C2", "P1")],
+            [visit(d(2026, 2, 27))],
+            [],
+            d(2026, 3, 9),
+            "1 week from the care order made on 2 March 2026 while living with parents",
+            id="reg 28(5)(a): moved home on the day the care order was made",
+        ),
+        pytest.param(
+            [care(d(2026, 1, 5), "S", "C2", "U6", end=d(2026, 3, 2)), care(d(2026, 3, 2), "P", "C2", "P1")],
+            [visit(d(2026, 2, 20))],
+            [],
+            d(2026, 3, 9),
+            "1 week from the start of the placement on 2 March 2026",
+            id="reg 28(2)(a): care order made in foster care, moved home later: a week from the move",
+        ),
+        pytest.param(
+            [care(d(2024, 9, 2), "S", "C2", "P1")],
+            [visit(d(2026, 3, 10))],
+            [],
+            d(2026, 4, 21),
+            "6 weeks from the last visit where the child was seen, on 10 March 2026",
+            id="reg 28(5)(b): at home on a care order after the first year, still 6-weekly",
+        ),
+        pytest.param(
+            [care(d(2024, 9, 2), "S", "C2", "U4")],
+            [visit(d(2026, 3, 10))],
+            [],
+            d(2026, 6, 10),
+            "3 months from the last visit where the child was seen, on 10 March 2026",
+            id="reg 28(2)(c)(i) unchanged: long-term foster placement after the first year, 3-monthly",
+        ),
+    ],
+)
+def test_looked_after_visits_follow_the_legal_status_and_placement(
+    episodes, visits, reviews, due_date, basis
+):
+    journey = ChildJourney(looked_after_episodes=episodes, visits=visits, looked_after_reviews=reviews)
+    due = only(journey, Kind.LAC_VISIT)
+    assert (due.due_date, due.basis) == (due_date, basis)
+
+
+@pytest.mark.parametrize(
+    ("episodes", "reviews", "due_date", "basis"),
+    [
+        pytest.param(
+            [care(d(2026, 3, 2), "S", "V2", "U6")],
+            [],
+            d(2026, 3, 30),
+            "20 working days from becoming looked after on 2 March 2026",
+            id="reg 33 unchanged: accommodated under section 20 (V2), 20 working days",
+        ),
+        pytest.param(
+            [care(d(2026, 3, 2), "S", "V3", "U6")],
+            [],
+            d(2026, 6, 2),
+            "3 months from the first short break on 2 March 2026",
+            id="reg 48: a first short break (V3), 3 months",
+        ),
+        pytest.param(
+            [care(d(2026, 3, 2), "S", "V4", "U6")],
+            [],
+            d(2026, 6, 2),
+            "3 months from the first short break on 2 March 2026",
+            id="reg 48: short breaks recorded as an agreement (V4), 3 months",
+        ),
+        pytest.param(
+            [
+                care(d(2026, 1, 5), "S", "V3", "U6", end=d(2026, 1, 9), ceased="E4A"),
+                care(d(2026, 2, 2), "S", "V3", "U6", end=d(2026, 2, 6), ceased="E4A"),
+                care(d(2026, 3, 2), "S", "V3", "U6"),
+            ],
+            [],
+            d(2026, 4, 5),
+            "3 months from the first short break on 5 January 2026",
+            id="reg 48: each break its own episode, 3 months from the first break of the series",
+        ),
+        pytest.param(
+            [
+                care(d(2026, 1, 5), "S", "V3", "U6", end=d(2026, 1, 9), ceased="E4A"),
+                care(d(2026, 3, 2), "S", "V3", "U6"),
+            ],
+            [lac_review(d(2026, 3, 4))],
+            d(2026, 9, 4),
+            "6 months from the last review on 4 March 2026",
+            id="reg 48: after the first review, 6 months (no 3-month second review)",
+        ),
+        pytest.param(
+            [
+                care(d(2025, 7, 1), "S", "V2", "U6", end=d(2025, 9, 1), ceased="E4A"),
+                care(d(2026, 1, 5), "S", "V3", "U6", end=d(2026, 1, 9), ceased="E4A"),
+                care(d(2026, 3, 2), "S", "V3", "U6"),
+            ],
+            [lac_review(d(2025, 7, 28))],
+            d(2026, 4, 5),
+            "3 months from the first short break on 5 January 2026",
+            id="reg 48: a review before the series of short breaks does not count",
+        ),
+        pytest.param(
+            [
+                care(d(2026, 1, 5), "S", "V3", "U6", end=d(2026, 1, 9), ceased="E4A"),
+                care(d(2026, 3, 2), "S", "V2", "U6"),
+            ],
+            [],
+            d(2026, 3, 30),
+            "20 working days from becoming looked after on 2 March 2026",
+            id="reg 33: after short breaks, full-time care under section 20 is a new period, 20 working days",
+        ),
+    ],
+)
+def test_looked_after_reviews_follow_the_legal_status(episodes, reviews, due_date, basis):
+    journey = ChildJourney(looked_after_episodes=episodes, looked_after_reviews=reviews)
+    due = only(journey, Kind.LAC_REVIEW)
+    assert (due.due_date, due.basis) == (due_date, basis)
+
+
 # ---- Care proceedings ------------------------------------------------------------------------------------
 
 
@@ -604,6 +839,24 @@ def test_a_refresh_of_most_children_by_id_ranges_writes_what_one_by_one_refreshe
     assert written == len(one_by_one)
     assert rows() == one_by_one
     assert Deadline.objects.filter(created_at__isnull=True).count() == 0
+
+
+@pytest.mark.django_db
+def test_refresh_reads_the_legal_status_so_a_child_at_home_on_an_interim_care_order_is_visited_weekly():
+    # Care Planning Regulations 2010, reg 28(4)(a): the rows the refresh loads carry the legal status.
+    mia = child_in(FamilyFactory())
+    LookedAfterEpisode.objects.create(
+        child=mia,
+        start_date=d(2026, 3, 2),
+        reason_new_episode="S",
+        legal_status="C1",
+        category_of_need="N1",
+        placement_type="P1",
+        placement_provider="PR0",
+    )
+    Visit.objects.create(child=mia, date=d(2026, 3, 2), child_seen=True)
+    deadlines_refresh([mia.pk])
+    assert Deadline.objects.get(child=mia, kind=Kind.LAC_VISIT).due_date == d(2026, 3, 9)
 
 
 @pytest.mark.django_db
