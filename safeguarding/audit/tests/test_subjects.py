@@ -1,7 +1,7 @@
 """Typed audit subjects: every event about a family or person names them, in a side table written with it."""
 
 import pytest
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 
 from safeguarding.audit.models import AuditEvent, AuditEventImmutable, AuditSubject
 from safeguarding.audit.services import Action, SubjectsMissing, audit_record, audit_record_many
@@ -88,3 +88,56 @@ def test_subjects_cannot_be_changed_or_deleted(family):
         AuditSubject.objects.filter(event=event).delete()
     with pytest.raises(AuditEventImmutable):
         AuditSubject.objects.filter(event=event).update(kind="person")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_auditsubject SET kind = 'person' WHERE event_id = %s",
+        "DELETE FROM audit_auditsubject WHERE event_id = %s",
+    ],
+    ids=["update", "delete"],
+)
+def test_postgresql_refuses_to_change_or_delete_a_subject(family, sql):
+    event = audit_record(actor=UserFactory(), action=Action.VIEW, obj=family, family_id=family.pk)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [event.pk])
+    assert subjects(event) == {("family", str(family.pk))}
+
+
+def test_the_backfill_reads_every_key_the_apps_used_before_events_named_their_subjects():
+    import importlib
+    import types
+    import uuid
+
+    backfill = importlib.import_module("safeguarding.audit.migrations.0007_subjects_backfill_and_append_only")
+    family, other, child, adult, address, relationship = (uuid.uuid4() for _ in range(6))
+
+    def old(object_type="", object_id="", family_id=None, **detail):
+        return types.SimpleNamespace(
+            object_type=object_type, object_id=object_id, family_id=family_id, detail=detail
+        )
+
+    addresses, relationships = {address: adult}, {relationship: (adult, child)}
+    cases = [
+        (old("family", str(family), family), ({family}, set())),
+        (old("person", str(child), None, families=[str(family), str(other)]), ({family, other}, {child})),
+        (old("visit", "x", family, step="visit", child=str(child)), ({family}, {child})),
+        (old("sharingbasis", "x", family, person=str(adult)), ({family}, {adult})),
+        (old("address", str(address), family), ({family}, {adult})),
+        (old("relationship", str(relationship), family), ({family}, {adult, child})),
+        (old(family_id=family), ({family}, set())),
+        (old(person_id=str(child)), (set(), {child})),
+        (old(child_id=str(child)), (set(), {child})),
+        (old(page="my_tasks", families=[str(family)]), ({family}, set())),
+        (old(person_id="not-a-uuid"), (set(), set())),
+    ]
+    # A refusal to open a family named it in the detail: it is the family's subject too.
+    refusal = types.SimpleNamespace(
+        object_type="", object_id="", family_id=None, detail={"family_id": str(family)}
+    )
+    cases.append((refusal, ({family}, set())))
+    for event, expected in cases:
+        assert backfill._subjects(event, addresses, relationships) == expected, event
