@@ -102,20 +102,35 @@ def person_detail(user, person: Person) -> dict:
             Q(person=person, relative__in=visible_people) | Q(relative=person, person__in=visible_people)
         ).select_related("person", "relative")
     )
-    addresses = list(person.addresses.order_by("moved_out_on", "-moved_in_on"))
+    if not memberships:
+        return {"memberships": memberships, "relationships": relationships, "addresses": []}
+    # Sealed and special-category records are judged against the family the person belongs to now, never
+    # a former one: once someone moves (to a refuge, say), the former team's manager must not see the new
+    # address. A viewer who sees only a former family sees what was recorded while the person was in it,
+    # not what came after.
+    current = next((m for m in memberships if m.left_on is None), None)
+    if current is not None:
+        family, recorded_until = current.family, None
+    else:
+        now_in = (
+            FamilyMember.objects.filter(person=person, left_on__isnull=True).select_related("family").first()
+        )
+        family = now_in.family if now_in is not None else memberships[0].family
+        recorded_until = max(m.left_on for m in memberships) if now_in is not None else None
+    addresses = person.addresses.order_by("moved_out_on", "-moved_in_on")
+    if recorded_until is not None:
+        addresses = addresses.filter(created_at__date__lte=recorded_until)
+    addresses = list(addresses)
     context = {"memberships": memberships, "relationships": relationships, "addresses": addresses}
-    # Sensitive records are judged in the context of a family the user works with (the person's current one).
-    family = next(
-        (m.family for m in memberships if m.left_on is None), memberships[0].family if memberships else None
-    )
-    if family is None:
-        return context
     disclosure = FamilyDisclosure(user, family)
     _disclose_addresses(disclosure, addresses)
     context.update(disclosure=disclosure, context_family=family)
     is_adult = any(m.member_type == FamilyMember.MemberType.ADULT for m in memberships)
     if is_adult:
-        details = list(person.adult_details.select_related("recorded_by"))
+        details = person.adult_details.select_related("recorded_by")
+        if recorded_until is not None:
+            details = details.filter(created_at__date__lte=recorded_until)
+        details = list(details)
         context["adult_details_shown"] = [
             d for d in details if disclosure.for_record(d.sensitivity, about_person_id=person.pk).visible
         ]
