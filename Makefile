@@ -108,8 +108,9 @@ bench: setup system-deps ## Run bench/run.py on SQLite, then on PostgreSQL
 	scripts/with-postgres $(PY) bench/run.py || postgres=$$?; \
 	[ "$$sqlite" -eq 0 ] && [ "$$postgres" -eq 0 ]
 
-lint: $(PIP_STAMP) ## ruff check and ruff format --check
+lint: $(PIP_STAMP) ## ruff check, ruff format --check, and the import layers (docs/architecture.md)
 	@status=0; \
 	$(VENV)/bin/ruff check . || status=1; \
 	$(VENV)/bin/ruff format --check . || status=1; \
+	$(PY) tests/architecture/layers.py || status=1; \
 	exit $$status
