@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from safeguarding.access.policies import access_family, emergency_access_visible_to
+from safeguarding.access.policies import access_family, case_records_can_search, emergency_access_visible_to
 from safeguarding.allocation import services
 from safeguarding.allocation.forms import AllocationForm, EndAllocationForm
 from safeguarding.allocation.models import Allocation
@@ -34,7 +34,13 @@ def my_families(request):
         .filter(started_at__gte=timezone.now() - datetime.timedelta(days=14))
         .select_related("worker", "family")[:50]
     )
-    return render(request, "casefile/my_families.html", {"families": families, "emergency_access": emergency})
+    context = {
+        "families": families,
+        "emergency_access": emergency,
+        "opens_case_records": case_records_can_search(request.user),
+        "sees_team_caseload": teams_visible_to(request.user).exists() if not families else False,
+    }
+    return render(request, "casefile/my_families.html", context)
 
 
 def team_caseload(request):
