@@ -679,9 +679,10 @@ def main(argv: list[str] | None = None) -> int:
         "--http", action="store_true", help="also measure through gunicorn on a loopback port"
     )
     parser.add_argument(
-        "--gc-freeze",
-        action="store_true",
-        help="in process, gc.freeze() before the timed requests (to measure that tuning; not the default)",
+        "--no-gc-freeze",
+        dest="gc_freeze",
+        action="store_false",
+        help="in process, leave start-up objects in the collector (config/wsgi.py freezes them, as measured)",
     )
     parser.add_argument("--show-sql", action="store_true", help="print each page's queries and their times")
     parser.add_argument("--keep-database", action="store_true", help="leave the benchmark database behind")
@@ -749,7 +750,7 @@ def run(args, stack: ExitStack) -> int:
     # Start the timed requests from a clean heap, as a server process would, not with seeding's garbage.
     gc.collect()
     if args.gc_freeze:
-        # What a server tuned for CPython's collector does after loading the app (docs/benchmarks.md).
+        # What config/wsgi.py does in every server worker after loading the app (docs/benchmarks.md).
         gc.freeze()
     load_before = os.getloadavg()
     if load_before[0] > (os.cpu_count() or 1) / 2:

@@ -15,7 +15,9 @@ from safeguarding.journey.records import child_due_rows
 from safeguarding.people.identifiers import normalise_nhs_number
 from safeguarding.people.models import Address, AdultDetail, Family, FamilyMember, Person, Relationship
 
-SEARCH_RESULT_LIMIT = 50
+# A search that matches more asks the user to narrow it (a date of birth, more of the name): nobody reads
+# down hundreds of namesakes, and rendering them was most of a surname search's time.
+SEARCH_RESULT_LIMIT = 25
 FAMILY_TIMELINE_EVENTS = 10
 
 
