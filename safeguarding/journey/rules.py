@@ -778,6 +778,14 @@ def _visit(record: Visit, errors: _Errors) -> None:
         child.date_of_birth and record.date and record.date < child.date_of_birth
     )
     if record.child_seen and before_birth:
+        # Most often the date is mistyped (issue #8): say so on the date first. A visit under a pre-birth
+        # plan is recorded with the child not seen, so the answer is named too.
+        if child.date_of_birth:
+            errors.add(
+                "date",
+                f"The date of the visit must be on or after {_name(child)}'s date of birth, "
+                f"{_d(child.date_of_birth)}, if the child was seen",
+            )
         errors.add(
             "child_seen",
             "A visit before the child was born cannot see the child: select No",

@@ -174,11 +174,16 @@ def test_an_unborn_child_cannot_be_looked_after():
     }
 
 
-def test_a_visit_before_birth_cannot_see_the_child():
+def test_a_visit_before_birth_cannot_see_the_child_and_the_date_is_questioned_first():
     child = ChildFactory(date_of_birth=d(2025, 5, 20))
     assert refused(Visit(child=child, date=d(2025, 5, 1), child_seen=True)) == {
-        "child_seen": ["A visit before the child was born cannot see the child: select No"]
+        "date": [
+            f"The date of the visit must be on or after {child.full_name}'s date of birth, 20 May 2025, "
+            "if the child was seen"
+        ],
+        "child_seen": ["A visit before the child was born cannot see the child: select No"],
     }
+    # Pre-birth work: a visit to the expectant parent, the child not seen, is recorded.
     rules.check(Visit(child=child, date=d(2025, 5, 1), child_seen=False))
 
 
