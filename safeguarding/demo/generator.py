@@ -512,6 +512,50 @@ def _demo_emergency_access(b: _Builder, families: list[Family]) -> None:
     )
 
 
+def _demo_moved_adult(b: _Builder, families: list[Family]) -> Person | None:
+    """A mother who left a North family three weeks ago for Ben's South family, where she lives at a
+    protected (refuge) address. Her new address is sealed to everyone but the South team's managers, and
+    the North team, which held her family, sees what it recorded while she was in it (issue #8)."""
+    asha_or_ben = User.objects.filter(username__in=["asha", "ben"])
+    held = set(Allocation.objects.filter(worker__in=asha_or_ben).values_list("family_id", flat=True))
+    north = [f.pk for f in families if f.team.name == cast.NORTH_TEAM and f.pk not in held]
+    bens = Allocation.objects.filter(worker__username="ben", end_date__isnull=True).order_by(
+        "family__reference"
+    )
+    leaving = (
+        FamilyMember.objects.filter(
+            family_id__in=north, member_type=FamilyMember.MemberType.ADULT, left_on__isnull=True
+        )
+        .select_related("person")
+        .order_by("family__reference", "person__last_name", "person__first_name")
+        .first()
+    )
+    joining = bens.first()
+    if leaving is None or joining is None:
+        return None
+    moved_on = b.today - datetime.timedelta(days=21)
+    mother = leaving.person
+    FamilyMember.objects.filter(pk=leaving.pk).update(left_on=moved_on)
+    FamilyMember.objects.create(
+        id=b.uuid(),
+        family_id=joining.family_id,
+        person=mother,
+        member_type=FamilyMember.MemberType.ADULT,
+        joined_on=moved_on,
+    )
+    Address.objects.filter(person=mother, moved_out_on__isnull=True).update(moved_out_on=moved_on)
+    Address.objects.create(
+        id=b.uuid(),
+        person=mother,
+        line_1="12 Haven Close",
+        town="Demoborough",
+        postcode=b.postcode(),
+        moved_in_on=moved_on,
+        is_protected=True,
+    )
+    return mother
+
+
 @transaction.atomic
 def build_council(*, scale: str = "demo", seed: int = 2026, today: datetime.date | None = None) -> dict:
     """Create the whole council. Returns counts. Call only when `council_exists()` is false."""
@@ -541,6 +585,7 @@ def build_council(*, scale: str = "demo", seed: int = 2026, today: datetime.date
     # Every child's statutory history, drawn after everything above so the rest of the council is unchanged.
     journey_counts = journeys.build_journeys(b, families, staff, north_team_name=cast.NORTH_TEAM)
     _demo_emergency_access(b, families)
+    _demo_moved_adult(b, families)
     return {
         "teams": len(teams),
         "workers": User.objects.filter(role__in=User.CASEWORK_ROLES).count(),
