@@ -42,7 +42,13 @@ from safeguarding.journey.models import (
 # organisation (page footer) and the audit event. Raise one only for a fixed cost worth paying.
 BUDGET = {
     "my-families": 7,
+    # A manager's landing page (issue #8): their teams, and the overview's totals and three lists.
+    "manager-home": 12,
     "team-caseload": 11,
+    # Team caseload's family lists: the teams, a page of families and its count (a worker's: the worker,
+    # and their whole caseload's count).
+    "team-families": 8,
+    "allocation-form": 7,
     # Family and person pages also pay a fixed few queries to decide what sensitive records to disclose
     # (the team manager to ask, the adults' sharing bases, their restricted detail): issue #3. The family
     # page pays one more for its children's overdue and due-soon work (issue #8; their statuses are
@@ -156,6 +162,57 @@ def test_team_caseload_costs_the_same_for_a_service_manager_in_a_bigger_council(
         family_with_household(team, children=2, lead=UserFactory(team=team))
     big = queries_for(client, url, {"team": team.pk})
     assert_flat(small, big, "team-caseload")
+
+
+@pytest.mark.parametrize("role", ["team_manager", "service_manager"])
+def test_a_managers_landing_page_costs_the_same_for_a_small_or_a_large_service(client, team, role):
+    manager = UserFactory(role=role, team=team if role == "team_manager" else None)
+    TeamFactory()
+    family = family_with_deadlines(team, children=1, lead=UserFactory(team=team))
+    AllocationFactory(family=family, worker=manager)  # their own families are listed below the team's
+    client.force_login(manager)
+    url = reverse("casefile:my-families")
+    small = queries_for(client, url)
+
+    workers = [UserFactory(team=team) for _ in range(4)]
+    for i in range(24):
+        family = family_with_deadlines(team, children=1 + i % 3, lead=workers[i % 4] if i % 3 else None)
+        if i % 5 == 0:
+            AllocationFactory(family=family, worker=manager)
+    big = queries_for(client, url)
+    assert_flat(small, big, "manager-home")
+
+
+@pytest.mark.parametrize("params", [{"show": "all"}, {"show": "overdue"}, {"worker": "lead"}])
+def test_team_caseloads_family_lists_cost_the_same_for_a_small_or_a_large_team(client, team, params):
+    manager = UserFactory(role="team_manager", team=team)
+    lead = UserFactory(team=team)
+    params = {**params, "worker": lead.pk} if params.get("worker") == "lead" else params
+    family_with_deadlines(team, children=1, lead=lead)
+    client.force_login(manager)
+    url = reverse("casefile:team-caseload")
+    small = queries_for(client, url, params)
+
+    for i in range(30):
+        family_with_deadlines(team, children=1 + i % 3, lead=lead if i % 2 else UserFactory(team=team))
+    big = queries_for(client, url, params)
+    assert_flat(small, big, "team-families")
+
+
+def test_the_allocation_form_costs_the_same_for_a_small_or_a_large_team(client, team):
+    manager = UserFactory(role="team_manager", team=team)
+    family, _ = family_with_household(team, children=1, lead=UserFactory(team=team))
+    client.force_login(manager)
+    url = reverse("casefile:allocation-create", args=[family.pk])
+    small = queries_for(client, url)
+
+    for _ in range(15):
+        worker = UserFactory(team=team)
+        for _ in range(3):
+            family_with_household(team, children=0, lead=worker)
+    family_with_household(team, children=1, workers=[partner_worker(team) for _ in range(3)])
+    big = queries_for(client, url)
+    assert_flat(small, big, "allocation-form")
 
 
 def test_family_page_costs_the_same_for_one_child_or_eleven(client, team):
