@@ -157,7 +157,8 @@ def test_the_landing_lists_are_the_first_few_with_a_link_to_all(client, service,
 def test_team_caseload_links_to_each_workers_families_and_the_teams_lists(client, service):
     client.force_login(service.maria)
     body = client.get(reverse("casefile:team-caseload")).content.decode()
-    assert f'href="?team={service.north.pk}&amp;worker={service.asha.pk}">Asha Patel' in body
+    worker_link = f'href="?team={service.north.pk}&amp;worker={service.asha.pk}">'
+    assert worker_link + 'Asha Patel<span class="govuk-visually-hidden">: their families</span></a>' in body
     assert f'href="?team={service.north.pk}&amp;show=all">The team\'s 4 open families</a>' in body
 
     families = client.get(reverse("casefile:team-caseload"), {"worker": service.asha.pk}).content.decode()
