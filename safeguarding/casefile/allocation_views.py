@@ -137,14 +137,13 @@ def _team_families(request, teams):
 
 def _worker_families(request, teams):
     """The families one worker of the user's teams holds now (Team caseload's link from their name)."""
-    try:
+    # Digits only, and few enough for any database's integer: anything else is "not found", not an error.
+    asked = request.GET["worker"]
+    worker = None
+    if asked.isascii() and asked.isdigit() and len(asked) <= 18:
         worker = (
-            User.objects.filter(pk=int(request.GET["worker"]), team__in=teams)
-            .select_related("organisation", "team")
-            .first()
+            User.objects.filter(pk=int(asked), team__in=teams).select_related("organisation", "team").first()
         )
-    except ValueError:
-        worker = None
     if worker is None:
         raise Http404("No worker found")
     families = selectors.worker_family_list(request.user, worker, today=timezone.localdate())

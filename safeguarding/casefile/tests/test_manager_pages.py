@@ -185,7 +185,8 @@ def test_team_caseload_refuses_other_teams_workers_and_unknown_lists(client, ser
     client.force_login(service.maria)
     url = reverse("casefile:team-caseload")
     assert client.get(url, {"worker": service.south_lead.pk}).status_code == 404
-    assert client.get(url, {"worker": "x"}).status_code == 404
+    for nonsense in ("x", "-1", "1.5", "9" * 40, "٣"):
+        assert client.get(url, {"worker": nonsense}).status_code == 404
     assert client.get(url, {"show": "everything"}).status_code == 404
     assert client.get(url, {"show": "all", "team": service.south.pk}).status_code == 404
     client.force_login(service.asha)
