@@ -80,6 +80,9 @@ class User(AbstractUser):
     )
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="members", null=True, blank=True)
     job_title = models.CharField(max_length=120, blank=True)
+    # How colleagues reach them about a family: shown with the email address wherever they are allocated, so
+    # a duty worker or a partner agency can call the right person before a visit.
+    phone = models.CharField("Phone number", max_length=30, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]

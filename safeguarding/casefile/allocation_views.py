@@ -6,40 +6,87 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from safeguarding.access.policies import access_family, case_records_can_search, emergency_access_visible_to
+from safeguarding.access.policies import (
+    access_family,
+    case_records_can_search,
+    emergency_access_visible_to,
+)
+from safeguarding.accounts.models import Team, User
 from safeguarding.allocation import services
-from safeguarding.allocation.forms import AllocationForm, EndAllocationForm
+from safeguarding.allocation.forms import EndAllocationForm
 from safeguarding.allocation.models import Allocation
-from safeguarding.allocation.policies import allocatable_workers, allocation_can_manage, teams_visible_to
+from safeguarding.allocation.policies import allocation_can_manage, teams_visible_to
 from safeguarding.core.forms import add_service_errors, form_data
 from safeguarding.people.models import Person
 
 from . import caseload as selectors
+from .forms import AllocationWithCaseloadForm
 
 
 def home(request):
     return redirect("casefile:my-families")
 
 
+# ?team=all: every team the user may see (a service manager's whole service).
+ALL_TEAMS = "all"
+MANAGERS = (User.Role.TEAM_MANAGER, User.Role.SERVICE_MANAGER)
+
+
+def _team_asked(request, teams, *, all_allowed: bool) -> Team | None:
+    """The team in ?team= among `teams`, or None for all of them (?team=all where `all_allowed`). A team
+    the user may not see, or no such team, is the same "not found"."""
+    requested = request.GET.get("team", "")
+    if requested == ALL_TEAMS and all_allowed:
+        return None
+    try:
+        team = teams.filter(pk=requested).first() if requested else None
+    except ValidationError:
+        team = None
+    if requested and team is None:
+        raise Http404("No team found")
+    return team
+
+
 def my_families(request):
-    families = selectors.my_families(request.user)
+    user = request.user
+    families = selectors.my_families(user)
     # A team manager sees on their home page who has used emergency access to their team's families.
     emergency = list(
-        emergency_access_visible_to(request.user)
+        emergency_access_visible_to(user)
         .filter(started_at__gte=timezone.now() - datetime.timedelta(days=14))
         .select_related("worker", "family")[:50]
     )
     context = {
         "families": families,
         "emergency_access": emergency,
-        "opens_case_records": case_records_can_search(request.user),
-        "sees_team_caseload": teams_visible_to(request.user).exists() if not families else False,
+        # The navigation's context no longer says these (they were nav_search and nav_team_caseload, which
+        # left every manager and worker with no families told their role opens no case records).
+        "opens_case_records": case_records_can_search(user),
+        "sees_team_caseload": user.role in MANAGERS,
     }
+    if user.role in MANAGERS:
+        # A manager lands on their team's work (a service manager on every team's, or one team's), and
+        # below it the families they hold themselves. Workers keep My families as it was.
+        teams = list(teams_visible_to(user))
+        if teams:
+            team = _team_asked(request, teams_visible_to(user), all_allowed=True)
+            if team is None and not request.GET.get("team") and user.role == User.Role.TEAM_MANAGER:
+                team = next((t for t in teams if t.pk == user.team_id), None)
+            context.update(
+                team=team,
+                all_teams=team is None,
+                teams=teams if len(teams) > 1 else None,
+                team_param=team.pk if team else ALL_TEAMS,
+                overview=selectors.manager_overview(
+                    user, teams=[team] if team else teams, today=timezone.localdate()
+                ),
+            )
     return render(request, "casefile/my_families.html", context)
 
 
@@ -47,19 +94,72 @@ def team_caseload(request):
     teams = teams_visible_to(request.user)
     if not teams.exists():
         raise PermissionDenied
-    requested = request.GET.get("team")
-    if requested:
-        # A team the user may not see, or no such team, is the same "not found".
-        try:
-            team = teams.filter(pk=requested).first()
-        except ValidationError:
-            team = None
-        if team is None:
-            raise Http404("No team found")
-    else:
+    if request.GET.get("worker"):
+        return _worker_families(request, teams)
+    if request.GET.get("show"):
+        return _team_families(request, teams)
+    team = _team_asked(request, teams, all_allowed=False)
+    if team is None:
         team = teams.filter(pk=request.user.team_id).first() or teams.first()
     context = {"team": team, "teams": teams if teams.count() > 1 else None, **selectors.team_caseload(team)}
     return render(request, "casefile/team_caseload.html", context)
+
+
+FAMILY_LIST_PAGE_SIZE = 50
+
+
+def _team_families(request, teams):
+    """Team caseload's family lists (?show=): all the team's open families, those with overdue work,
+    without a lead social worker, or newly allocated; ?team=all for every team the user may see."""
+    show = request.GET["show"]
+    if show not in selectors.FamilyList.TITLES:
+        raise Http404("No such list")
+    team = _team_asked(request, teams, all_allowed=True)
+    if team is None and request.GET.get("team") != ALL_TEAMS:
+        team = teams.filter(pk=request.user.team_id).first() or teams.first()
+    families = selectors.team_family_list(
+        request.user, teams=[team] if team else teams, today=timezone.localdate(), show=show
+    )
+    page = Paginator(families, FAMILY_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "title": selectors.FamilyList.TITLES[show],
+        "team": team,
+        "all_teams": team is None,
+        "team_param": team.pk if team else ALL_TEAMS,
+        "manages": True,
+        "show": show,
+        "lists": selectors.FamilyList.TITLES,
+        "page": page,
+        "families": selectors.page_rows(page.object_list),
+    }
+    return render(request, "casefile/team_families.html", context)
+
+
+def _worker_families(request, teams):
+    """The families one worker of the user's teams holds now (Team caseload's link from their name)."""
+    # Digits only, and few enough for any database's integer: anything else is "not found", not an error.
+    asked = request.GET["worker"]
+    worker = None
+    if asked.isascii() and asked.isdigit() and len(asked) <= 18:
+        worker = (
+            User.objects.filter(pk=int(asked), team__in=teams).select_related("organisation", "team").first()
+        )
+    if worker is None:
+        raise Http404("No worker found")
+    families = selectors.worker_family_list(request.user, worker, today=timezone.localdate())
+    page = Paginator(families, FAMILY_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    held = selectors.worker_families_held(worker)
+    context = {
+        "title": f"{worker.display_name}'s families",
+        "worker": worker,
+        "team": worker.team,
+        "page": page,
+        "families": selectors.page_rows(page.object_list),
+        "held": held,
+        # Families the worker holds in teams the user may not open: counted, never named.
+        "held_elsewhere": max(held - page.paginator.count, 0),
+    }
+    return render(request, "casefile/team_families.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -70,8 +170,10 @@ def allocation_create(request, family_id):
     adults = Person.objects.filter(
         memberships__family=family, memberships__member_type="adult", memberships__left_on__isnull=True
     ).order_by("first_name")
-    form = AllocationForm(
-        form_data(request), workers=allocatable_workers(request.user, family), adults=adults
+    form = AllocationWithCaseloadForm(
+        form_data(request),
+        workers=selectors.allocatable_workers_with_caseload(request.user, family),
+        adults=adults,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,17 +1,22 @@
-"""Caseload reads: My families and Team caseload, in a fixed number of queries at any caseload size."""
+"""Caseload reads: My families, a manager's landing page, Team caseload and its family lists, and the
+workers' caseloads on the allocation form, in a fixed number of queries at any caseload size."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from safeguarding.access.policies import families_visible_to
 from safeguarding.accounts.models import Team, User
 from safeguarding.allocation.models import Allocation, CaseRole
+from safeguarding.allocation.policies import allocatable_workers
 from safeguarding.people.models import Family, FamilyMember
+from safeguarding.tasks.models import Deadline
+from safeguarding.tasks.selectors import due_soon_until
 
 # My families loads only the columns the page shows. Every object a page loads stays until CPython's
 # cyclic garbage collector frees it (Django's template Context refers to itself, so a rendered page's
@@ -149,3 +154,185 @@ def team_caseload(team: Team) -> dict:
         "team_families": totals["families"],
         "team_children": totals["children"],
     }
+
+
+# ---- Families of a team, with their lead and due work: the manager's landing page and Team caseload's lists
+
+
+# A family is newly allocated when its current lead social worker took it on this recently.
+NEW_ALLOCATION_DAYS = 14
+# How many families each list on a manager's landing page shows; the rest are a link away.
+LANDING_LIST = 10
+
+
+class FamilyList:
+    """The lists a team's families can be shown as (Team caseload's ?show=)."""
+
+    ALL = "all"
+    OVERDUE = "overdue"
+    NO_LEAD = "no-lead"
+    NEW = "new"
+    TITLES = {
+        ALL: "Open families",
+        OVERDUE: "Families with overdue work",
+        NO_LEAD: "Families without a lead social worker",
+        NEW: f"Families allocated in the last {NEW_ALLOCATION_DAYS} days",
+    }
+
+
+def _lead(column: str) -> Subquery:
+    # At most one current lead a family (a database constraint).
+    return Subquery(
+        Allocation.objects.current()
+        .filter(family_id=OuterRef("pk"), case_role=CaseRole.LEAD_SOCIAL_WORKER)
+        .order_by()
+        .values(column)[:1]
+    )
+
+
+def _count(queryset) -> Coalesce:
+    counted = queryset.order_by().values("family_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def family_rows(user, *, teams, today: datetime.date) -> QuerySet[Family]:
+    """The open families of `teams` (None: every team) that the user may see, each with its lead social
+    worker (lead_id, lead_first_name, lead_last_name, lead_username, lead_since), its children and its
+    overdue and due-soon deadlines. Columns of one query, so that a list of any length is one query, and
+    its count another.
+
+    The deadlines are counted in a subquery of each family the policy lets the user see (the outer query),
+    as tasks.policies.deadlines_for_families would give them."""
+    soon = due_soon_until(today)
+    deadlines = Deadline.objects.filter(family_id=OuterRef("pk"))
+    families = families_visible_to(user).filter(closed_on__isnull=True)
+    if teams is not None:
+        families = families.filter(team__in=teams)
+    return (
+        families.select_related("team")
+        .only("name", "reference", "team__name")
+        .annotate(
+            lead_id=_lead("worker_id"),
+            lead_first_name=_lead("worker__first_name"),
+            lead_last_name=_lead("worker__last_name"),
+            lead_username=_lead("worker__username"),
+            lead_since=_lead("start_date"),
+            children=_count(
+                FamilyMember.objects.filter(
+                    family_id=OuterRef("pk"), left_on__isnull=True, member_type="child"
+                )
+            ),
+            overdue=_count(deadlines.filter(due_date__lt=today)),
+            due_soon=_count(deadlines.filter(due_date__gte=today, due_date__lte=soon)),
+        )
+    )
+
+
+def _filtered(rows: QuerySet[Family], show: str, today: datetime.date) -> QuerySet[Family]:
+    if show == FamilyList.OVERDUE:
+        return rows.filter(overdue__gt=0).order_by("-overdue", "name", "pk")
+    if show == FamilyList.NO_LEAD:
+        return rows.filter(lead_id__isnull=True).order_by("name", "pk")
+    if show == FamilyList.NEW:
+        since = today - datetime.timedelta(days=NEW_ALLOCATION_DAYS)
+        return rows.filter(lead_since__gte=since).order_by("-lead_since", "name", "pk")
+    return rows.order_by("name", "pk")
+
+
+def _with_lead_names(families: list[Family]) -> list[Family]:
+    for family in families:
+        names = " ".join(n for n in (family.lead_first_name, family.lead_last_name) if n)
+        family.lead_name = names or family.lead_username or ""
+    return families
+
+
+@dataclass
+class ManagerOverview:
+    """A team manager's (or service manager's) landing page: the teams' work, not an empty My families."""
+
+    today: datetime.date
+    families: int
+    overdue_families: int
+    no_lead_families: int
+    new_families: int
+    overdue: list[Family]
+    no_lead: list[Family]
+    new: list[Family]
+    new_since: datetime.date
+
+
+def manager_overview(user, *, teams, today: datetime.date) -> ManagerOverview:
+    """The teams' open families with overdue work (most overdue first), without a lead social worker, and
+    newly allocated, the first LANDING_LIST of each with their counts. Four queries at any size."""
+    rows = family_rows(user, teams=teams, today=today)
+    since = today - datetime.timedelta(days=NEW_ALLOCATION_DAYS)
+    # The totals' names must differ from the annotations': an aggregate named like an annotation replaces
+    # it, and SQLite then reads the missing column's quoted name as a string.
+    totals = rows.aggregate(
+        n_families=Count("pk"),
+        n_overdue=Count("pk", filter=Q(overdue__gt=0)),
+        n_no_lead=Count("pk", filter=Q(lead_id__isnull=True)),
+        n_new=Count("pk", filter=Q(lead_since__gte=since)),
+    )
+
+    def first(show):
+        return _with_lead_names(list(_filtered(rows, show, today)[:LANDING_LIST]))
+
+    return ManagerOverview(
+        today=today,
+        families=totals["n_families"],
+        overdue_families=totals["n_overdue"],
+        no_lead_families=totals["n_no_lead"],
+        new_families=totals["n_new"],
+        overdue=first(FamilyList.OVERDUE),
+        no_lead=first(FamilyList.NO_LEAD),
+        new=first(FamilyList.NEW),
+        new_since=since,
+    )
+
+
+def team_family_list(user, *, teams, today: datetime.date, show: str = FamilyList.ALL) -> QuerySet[Family]:
+    """One of the teams' family lists (FamilyList), for a paginator: count and page are a query each."""
+    return _filtered(family_rows(user, teams=teams, today=today), show, today)
+
+
+def worker_family_list(user, worker: User, *, today: datetime.date) -> QuerySet[Family]:
+    """The families a worker holds now, of those the user may see, in any team, with the worker's role."""
+    held = Allocation.objects.current().filter(worker_id=worker.pk, family_id=OuterRef("pk"))
+    return (
+        family_rows(user, teams=None, today=today)
+        .filter(Exists(held))
+        .annotate(worker_role=Subquery(held.order_by().values("case_role")[:1]))
+        .order_by("name", "pk")
+    )
+
+
+def worker_families_held(worker: User) -> int:
+    """How many families the worker holds now, wherever they sit: their whole caseload."""
+    return Allocation.objects.current().filter(worker_id=worker.pk).values("family_id").distinct().count()
+
+
+def page_rows(families) -> list[Family]:
+    """A page of family_rows with each lead's name put together, and each role on the case labelled."""
+    labels = dict(CaseRole.choices)
+    families = _with_lead_names(list(families))
+    for family in families:
+        role = getattr(family, "worker_role", None)
+        family.worker_role_label = labels.get(role, "") if role else ""
+    return families
+
+
+# ---- The allocation form ---------------------------------------------------------------------------------
+
+
+def allocatable_workers_with_caseload(user, family) -> QuerySet[User]:
+    """The workers the user may allocate to the family (allocation.policies), each with `caseload`: the
+    number of families they hold now, wherever those sit, so the manager sees who has room."""
+    held = Allocation.objects.current().filter(worker_id=OuterRef("pk"))
+    return allocatable_workers(user, family).annotate(caseload=_count_by_worker(held))
+
+
+def _count_by_worker(queryset) -> Coalesce:
+    # A worker holds a family once at a time (a database constraint): one open allocation is one family.
+    counted = queryset.order_by().values("worker_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

@@ -9,11 +9,13 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from safeguarding.access.models import EmergencyAccess
 from safeguarding.access.policies import FamilyDisclosure, memberships_visible_to, people_visible_to
-from safeguarding.allocation.models import Allocation
-from safeguarding.core.chronology import child_chronology
+from safeguarding.allocation.models import Allocation, CaseRole
+from safeguarding.core.chronology import child_chronology, child_names
 from safeguarding.journey.records import child_due_rows
 from safeguarding.people.identifiers import normalise_nhs_number
 from safeguarding.people.models import Address, AdultDetail, Family, FamilyMember, Person, Relationship
+
+from . import status
 
 # A search that matches more asks the user to narrow it (a date of birth, more of the name): nobody reads
 # down hundreds of namesakes, and rendering them was most of a surname search's time.
@@ -26,11 +28,14 @@ def _disclose_addresses(disclosure: FamilyDisclosure, addresses) -> None:
         address.disclosure = disclosure.for_record(address.sensitivity)
 
 
-def family_detail(user, family: Family) -> dict:
-    """Everything the family page shows, in a fixed number of queries whatever the family's size."""
+def family_detail(user, family: Family, *, today: datetime.date) -> dict:
+    """Everything the family page shows, in a fixed number of queries whatever the family's size: who is
+    in the family and where each child stands (status.py), what is overdue, who works with them and how
+    to reach them, and the children's latest events."""
     members = list(
         FamilyMember.objects.filter(family=family)
         .select_related("person")
+        .annotate(**status.status_annotations())
         .prefetch_related(
             Prefetch("person__addresses", queryset=Address.objects.filter(moved_out_on__isnull=True)),
         )
@@ -65,15 +70,22 @@ def family_detail(user, family: Family) -> dict:
         member.relationship_list = by_person.get(member.person_id, [])
         _disclose_addresses(disclosure, member.person.addresses.all())
     children = [m for m in members if m.member_type == FamilyMember.MemberType.CHILD and m.left_on is None]
+    for child in children:
+        child.status = status.child_status(child, disclosure)
+    statuses = [child.status for child in children]
+    status.disclose_placements(statuses)
+    names, short_names = child_names(m.person for m in children)
     return {
         "children": children,
-        # The children's latest statutory events (one query however many children): the full family
-        # chronology is a page of its own.
+        "due": status.family_due(user, family, statuses, names, today=today),
+        # The children's latest statutory events (one query however many children), one entry for what
+        # happened to several of them at once: the full family chronology is a page of its own.
         "timeline": child_chronology(
-            [m.person_id for m in children],
-            limit=FAMILY_TIMELINE_EVENTS,
-            names={m.person_id: m.person.full_name for m in children},
+            list(names), limit=FAMILY_TIMELINE_EVENTS, names=names, merge=True, short_names=short_names
         ),
+        "lead_allocation": next((a for a in current if a.case_role == CaseRole.LEAD_SOCIAL_WORKER), None),
+        # Who to ask about the family when the lead cannot be reached (loaded for the disclosure already).
+        "team_manager": disclosure.team_manager,
         "adults": [
             m for m in members if m.member_type == FamilyMember.MemberType.ADULT and m.left_on is None
         ],

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from safeguarding.access.policies import (
@@ -64,7 +65,7 @@ def family_detail(request, family_id):
         "can_edit": family_can_edit(request.user, family),
         "can_allocate": allocation_can_manage(request.user, family),
         "can_view_access_log": family_access_log_can_view(request.user, family),
-        **selectors.family_detail(request.user, family),
+        **selectors.family_detail(request.user, family, today=timezone.localdate()),
     }
     return render(request, "casefile/family_detail.html", context)
 

@@ -209,7 +209,7 @@ def record_correct(request, person_id, record_type, record_id):
     return render(request, "journey/correct_form.html", context)
 
 
-def _chronology_context(request, child_ids, names) -> dict:
+def _chronology_context(request, child_ids, names, **merging) -> dict:
     kinds = chronology.all_kinds()
     form = ChronologyFilterForm(request.GET if "kind" in request.GET else None, kinds=kinds)
     selected = form.cleaned_data["kind"] if form.is_bound and form.is_valid() else []
@@ -218,7 +218,7 @@ def _chronology_context(request, child_ids, names) -> dict:
     page_number = min(max(page_number, 1), 100_000)
     offset = (page_number - 1) * CHRONOLOGY_PAGE_SIZE
     events = chronology.child_chronology(
-        child_ids, selected or None, limit=CHRONOLOGY_PAGE_SIZE + 1, offset=offset, names=names
+        child_ids, selected or None, limit=CHRONOLOGY_PAGE_SIZE + 1, offset=offset, names=names, **merging
     )
     return {
         "form": form,
@@ -248,6 +248,7 @@ def family_chronology(request, family_id):
         .select_related("person")
         .order_by("person__date_of_birth")
     )
-    names = {member.person_id: member.person.full_name for member in children}
-    context = _chronology_context(request, list(names), names)
+    # One entry for what happened to several children at once (casefile's family timeline does the same).
+    names, short_names = chronology.child_names(member.person for member in children)
+    context = _chronology_context(request, list(names), names, merge=True, short_names=short_names)
     return render(request, "journey/chronology.html", {"family": family, "children": names, **context})

@@ -30,17 +30,33 @@ from safeguarding.core.tests.factories import (
     UserFactory,
 )
 from safeguarding.journey.deadlines import deadlines_refresh
-from safeguarding.journey.models import ChildProtectionPlan, EpisodeOfNeed, Visit
+from safeguarding.journey.models import (
+    ChildProtectionPlan,
+    CoreGroupMeeting,
+    EpisodeOfNeed,
+    LookedAfterEpisode,
+    Visit,
+)
 
 # Ceilings: what each page costs today plus one. They include the session, the signed-in user, their
 # organisation (page footer) and the audit event. Raise one only for a fixed cost worth paying.
 BUDGET = {
     "my-families": 7,
+    # A manager's landing page (issue #8): their teams, and the overview's totals and three lists.
+    "manager-home": 12,
     "team-caseload": 11,
+    # Team caseload's family lists: the teams, a page of families and its count (a worker's: the worker,
+    # and their whole caseload's count).
+    "team-families": 8,
+    "allocation-form": 7,
     # Family and person pages also pay a fixed few queries to decide what sensitive records to disclose
-    # (the team manager to ask, the adults' sharing bases, their restricted detail): issue #3. Since issue
-    # #8 the view's audit event names its family and people in the subjects table: one more INSERT.
-    "family-detail": 16,
+    # (the team manager to ask, the adults' sharing bases, their restricted detail): issue #3. The family
+    # page pays one more for its children's overdue and due-soon work (issue #8; their statuses are
+    # subqueries of the members query), and a manager one more again for the sealed placement postcodes,
+    # read only for those allowed to see them (casefile/status.py). Since issue #8 too, the view's audit
+    # event names its family and people in the subjects table: one more INSERT on both pages.
+    "family-detail": 17,
+    "family-detail-manager": 18,
     "person-detail": 18,
     "search": 7,
     # Children's statutory deadlines (safeguarding/journey/selectors.py), issue #4. The Timeliness pages
@@ -149,6 +165,57 @@ def test_team_caseload_costs_the_same_for_a_service_manager_in_a_bigger_council(
     assert_flat(small, big, "team-caseload")
 
 
+@pytest.mark.parametrize("role", ["team_manager", "service_manager"])
+def test_a_managers_landing_page_costs_the_same_for_a_small_or_a_large_service(client, team, role):
+    manager = UserFactory(role=role, team=team if role == "team_manager" else None)
+    TeamFactory()
+    family = family_with_deadlines(team, children=1, lead=UserFactory(team=team))
+    AllocationFactory(family=family, worker=manager)  # their own families are listed below the team's
+    client.force_login(manager)
+    url = reverse("casefile:my-families")
+    small = queries_for(client, url)
+
+    workers = [UserFactory(team=team) for _ in range(4)]
+    for i in range(24):
+        family = family_with_deadlines(team, children=1 + i % 3, lead=workers[i % 4] if i % 3 else None)
+        if i % 5 == 0:
+            AllocationFactory(family=family, worker=manager)
+    big = queries_for(client, url)
+    assert_flat(small, big, "manager-home")
+
+
+@pytest.mark.parametrize("params", [{"show": "all"}, {"show": "overdue"}, {"worker": "lead"}])
+def test_team_caseloads_family_lists_cost_the_same_for_a_small_or_a_large_team(client, team, params):
+    manager = UserFactory(role="team_manager", team=team)
+    lead = UserFactory(team=team)
+    params = {**params, "worker": lead.pk} if params.get("worker") == "lead" else params
+    family_with_deadlines(team, children=1, lead=lead)
+    client.force_login(manager)
+    url = reverse("casefile:team-caseload")
+    small = queries_for(client, url, params)
+
+    for i in range(30):
+        family_with_deadlines(team, children=1 + i % 3, lead=lead if i % 2 else UserFactory(team=team))
+    big = queries_for(client, url, params)
+    assert_flat(small, big, "team-families")
+
+
+def test_the_allocation_form_costs_the_same_for_a_small_or_a_large_team(client, team):
+    manager = UserFactory(role="team_manager", team=team)
+    family, _ = family_with_household(team, children=1, lead=UserFactory(team=team))
+    client.force_login(manager)
+    url = reverse("casefile:allocation-create", args=[family.pk])
+    small = queries_for(client, url)
+
+    for _ in range(15):
+        worker = UserFactory(team=team)
+        for _ in range(3):
+            family_with_household(team, children=0, lead=worker)
+    family_with_household(team, children=1, workers=[partner_worker(team) for _ in range(3)])
+    big = queries_for(client, url)
+    assert_flat(small, big, "allocation-form")
+
+
 def test_family_page_costs_the_same_for_one_child_or_eleven(client, team):
     worker = UserFactory(team=team)
     family, mother = family_with_household(team, children=1, lead=worker, workers=[partner_worker(team)])
@@ -166,6 +233,52 @@ def test_family_page_costs_the_same_for_one_child_or_eleven(client, team):
         AllocationFactory(family=family, ended=True)
     big = queries_for(client, url)
     assert_flat(small, big, "family-detail")
+
+
+def add_child_in_care(family, mother, *, started: datetime.date):
+    """A child looked after since `started` (a sealed placement postcode), and on a child protection plan
+    before that with a core group meeting shared with every sibling on the same day."""
+    child = add_child(family, mother)
+    episode = EpisodeOfNeed.objects.create(child=child, referral_date=started, referral_source="6")
+    plan = ChildProtectionPlan.objects.create(
+        child=child, episode=episode, start_date=started, initial_category="NEG", latest_category="NEG"
+    )
+    CoreGroupMeeting.objects.create(child=child, plan=plan, date=started + datetime.timedelta(days=7))
+    plan.end_date, plan.end_reason = started + datetime.timedelta(days=30), "looked_after"
+    plan.save()
+    LookedAfterEpisode.objects.create(
+        child=child,
+        start_date=plan.end_date,
+        reason_new_episode="S",
+        legal_status="C1",
+        category_of_need="N1",
+        placement_type="U6",
+        placement_postcode="DB9 9ZZ",
+    )
+    deadlines_refresh([child.pk])
+    return child
+
+
+@pytest.mark.parametrize("viewer", ["lead", "team_manager"])
+def test_family_page_with_statuses_due_work_and_a_merged_timeline_costs_the_same_for_one_child_or_eleven(
+    client, team, viewer
+):
+    lead = UserFactory(team=team)
+    family, mother = family_with_household(team, children=0, lead=lead)
+    started = timezone.localdate() - datetime.timedelta(days=120)
+    add_child_in_care(family, mother, started=started)
+    user = lead if viewer == "lead" else UserFactory(role="team_manager", team=team)
+    client.force_login(user)
+    url = reverse("casefile:family-detail", args=[family.pk])
+    small = queries_for(client, url)
+
+    for _ in range(10):
+        add_child_in_care(family, mother, started=started)
+    big = queries_for(client, url)
+    assert_flat(small, big, "family-detail" if viewer == "lead" else "family-detail-manager")
+    body = client.get(url).content.decode()
+    assert body.count(">Looked after<") == 11
+    assert ("DB9 9ZZ" in body) == (viewer == "team_manager")
 
 
 def test_person_page_costs_the_same_however_many_relatives_addresses_and_families(client, team):
