@@ -10,12 +10,17 @@ class EmergencyAccessForm(GovukForm):
         label="Family reference",
         max_length=20,
         help_text="For example FAM-000123. Ask the caller or the duty log for it.",
+        error_messages={"required": "Enter the family reference"},
     )
     reason = forms.CharField(
         label="Why do you need to open this family's record now?",
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="The family's team manager will see this, and it is kept in the audit log.",
+        error_messages={
+            "required": "Enter why you need to open this family's record",
+            "max_length": "Reason must be 1000 characters or fewer",
+        },
     )
 
     def clean_reference(self):
@@ -24,7 +29,10 @@ class EmergencyAccessForm(GovukForm):
 
 class SharingBasisForm(GovukForm):
     basis = forms.ChoiceField(
-        label="Basis for sharing", choices=SharingBasis.Basis.choices, widget=forms.RadioSelect
+        label="Basis for sharing",
+        choices=SharingBasis.Basis.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the basis for sharing"},
     )
     explanation = forms.CharField(
         label="Explanation",

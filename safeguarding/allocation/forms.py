@@ -12,9 +12,16 @@ class WorkerChoiceField(forms.ModelChoiceField):
 
 
 class AllocationForm(GovukForm):
-    worker = WorkerChoiceField(label="Worker", queryset=None, empty_label="Choose a worker")
+    worker = WorkerChoiceField(
+        label="Worker",
+        queryset=None,
+        empty_label="Choose a worker",
+        error_messages={"required": "Select a worker"},
+    )
     case_role = forms.ChoiceField(
-        label="Role on the case", choices=[("", "Choose a role")] + CaseRole.choices
+        label="Role on the case",
+        choices=[("", "Choose a role")] + CaseRole.choices,
+        error_messages={"required": "Select the worker's role on the case"},
     )
     start_date = GovukDateField(
         label="Start date", required=False, allow_future=False, help_text="Leave blank for today"
