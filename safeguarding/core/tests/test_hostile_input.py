@@ -273,8 +273,8 @@ FORMS = {
     "allocation end": FormUnderTest(
         "maria",
         lambda c: reverse("casefile:allocation-end", args=[c.family.pk, c.fresh_allocation().pk]),
-        lambda c: {"reason": "Worker left the team"},
-        ("reason", "end_date_year"),
+        lambda c: {"reason_code": "other", "reason": "Worker left the team", "confirm": "yes"},
+        ("reason_code", "reason", "end_date_year"),
     ),
     "emergency access": FormUnderTest(
         "ben",

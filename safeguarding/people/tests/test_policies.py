@@ -324,7 +324,7 @@ ATTEMPTS = {
     "rel": lambda w: {"person": w["mother"].pk, "relative": w["child"].pk, "kind": "mother"},
     "addr": lambda w: {"line_1": "1 New Road", "town": "Demoborough", "postcode": "DB1 1AA"},
     "allo": lambda w: {"worker": w["spare"].pk, "case_role": CaseRole.OTHER},
-    "end": lambda w: {"reason": "Ended by someone refused"},
+    "end": lambda w: {"reason_code": "worker_left", "confirm": "yes"},
     "newf": lambda w: {"name": "Added family", "team": w["home"].pk},
     "adet": lambda w: {"topic": "mental_health", "summary": "Synthetic note"},
     "basis": lambda w: {"basis": "consent"},
