@@ -1,6 +1,6 @@
 from django import forms
 
-from safeguarding.core.forms import GovukForm
+from safeguarding.core.forms import GovukDateField, GovukForm
 
 from .models import SharingBasis
 
@@ -25,6 +25,28 @@ class EmergencyAccessForm(GovukForm):
 
     def clean_reference(self):
         return self.cleaned_data["reference"].strip().upper()
+
+
+class EmergencySearchForm(GovukForm):
+    """Find a family by someone in it: the caller gives a name and a date of birth, rarely a reference."""
+
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=100,
+        error_messages={"required": "Enter the child's or adult's last name"},
+    )
+    first_name = forms.CharField(
+        label="First name (optional)",
+        max_length=100,
+        required=False,
+        help_text="The start of the name is enough, for example Mia for Mia-Rose",
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth",
+        allow_future=False,
+        help_text="For example, 27 3 2019",
+        error_messages={"required": "Enter the child's or adult's date of birth"},
+    )
 
 
 class SharingBasisForm(GovukForm):

@@ -388,6 +388,8 @@ def _what(event: AuditEvent, workers: dict[str, Staff]) -> str:
     if action == Action.SUBJECT_ACCESS:
         return "Produced a subject access bundle"
     if action == Action.SEARCH:
+        if detail.get("emergency_access_search"):
+            return "Searched the council for a family to open in an emergency"
         return "Checked for duplicates" if detail.get("duplicate_check") else "Searched"
     return event.action_label
 
