@@ -173,6 +173,13 @@ def test_an_empty_form_gives_messages_written_for_each_field(form_class):
         if isinstance(field, forms.CharField) and field.max_length:
             too_long = str(field.error_messages.get("max_length", ""))
             assert too_long and not assembled(too_long), f"{where}: {too_long!r}"
+        if _date_field(field):
+            # A date's other messages start with its label: "Date of birth must be a real date".
+            for typed in ({"day": "31", "month": "2", "year": "2020"}, {"day": "1", "month": "", "year": ""}):
+                with pytest.raises(forms.ValidationError) as refused:
+                    field.clean(typed)
+                for message in refused.value.messages:
+                    assert not assembled(message), f"{where}: {message!r}"
 
 
 def _date_field(field) -> bool:
