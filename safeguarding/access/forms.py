@@ -1,6 +1,6 @@
 from django import forms
 
-from safeguarding.core.forms import GovukForm
+from safeguarding.core.forms import GovukDateField, GovukForm
 
 from .models import SharingBasis
 
@@ -10,21 +10,51 @@ class EmergencyAccessForm(GovukForm):
         label="Family reference",
         max_length=20,
         help_text="For example FAM-000123. Ask the caller or the duty log for it.",
+        error_messages={"required": "Enter the family reference"},
     )
     reason = forms.CharField(
         label="Why do you need to open this family's record now?",
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="The family's team manager will see this, and it is kept in the audit log.",
+        error_messages={
+            "required": "Enter why you need to open this family's record",
+            "max_length": "Reason must be 1000 characters or fewer",
+        },
     )
 
     def clean_reference(self):
         return self.cleaned_data["reference"].strip().upper()
 
 
+class EmergencySearchForm(GovukForm):
+    """Find a family by someone in it: the caller gives a name and a date of birth, rarely a reference."""
+
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=100,
+        error_messages={"required": "Enter the child's or adult's last name"},
+    )
+    first_name = forms.CharField(
+        label="First name (optional)",
+        max_length=100,
+        required=False,
+        help_text="The start of the name is enough, for example Mia for Mia-Rose",
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth",
+        allow_future=False,
+        help_text="For example, 27 3 2019",
+        error_messages={"required": "Enter the child's or adult's date of birth"},
+    )
+
+
 class SharingBasisForm(GovukForm):
     basis = forms.ChoiceField(
-        label="Basis for sharing", choices=SharingBasis.Basis.choices, widget=forms.RadioSelect
+        label="Basis for sharing",
+        choices=SharingBasis.Basis.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the basis for sharing"},
     )
     explanation = forms.CharField(
         label="Explanation",

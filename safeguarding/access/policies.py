@@ -237,6 +237,19 @@ def family_can_view(user, family: Family) -> bool:
     return families_visible_to(user).filter(pk=family.pk).exists()
 
 
+def family_can_view_unallocated(user, family: Family) -> bool:
+    """Whether the user sees the family without being allocated to it, through their role and team (a
+    manager of its team, business support in its team, a service manager): what ending their allocation
+    leaves them. Emergency access is not counted: it is short and separately granted."""
+    if has_capability(user, Capability.ALL_FAMILIES):
+        return True
+    return (
+        has_capability(user, Capability.TEAM_FAMILIES)
+        and user.team_id is not None
+        and user.team_id == family.team_id
+    )
+
+
 def _edits_identity(user) -> bool:
     # Partner-agency practitioners read identity details but do not change them: the council is the data
     # controller for the child's record.

@@ -13,8 +13,8 @@ from safeguarding.audit.services import Action, audit_record
 from safeguarding.core.forms import add_service_errors, form_data
 from safeguarding.people.models import Family
 
-from . import services
-from .forms import EmergencyAccessForm, SharingBasisForm
+from . import selectors, services
+from .forms import EmergencyAccessForm, EmergencySearchForm, SharingBasisForm
 from .models import SharingBasis
 from .policies import FamilyDisclosure, emergency_access_can_request
 from .services import emergency_access_hours
@@ -24,7 +24,10 @@ from .services import emergency_access_hours
 def emergency_access(request):
     if not emergency_access_can_request(request.user):
         raise PermissionDenied
-    form = EmergencyAccessForm(form_data(request))
+    # A family chosen in the search (emergency_access_search) arrives with its reference filled in.
+    form = EmergencyAccessForm(
+        form_data(request), initial={"reference": request.GET.get("reference", "")[:20]}
+    )
     if request.method == "POST" and form.is_valid():
         family = Family.objects.filter(reference=form.cleaned_data["reference"]).first()
         if family is None:
@@ -52,6 +55,46 @@ def emergency_access(request):
                 )
                 return redirect("casefile:family-detail", family_id=family.pk)
     return render(request, "access/emergency_access.html", {"form": form, "hours": emergency_access_hours()})
+
+
+@require_http_methods(["GET", "POST"])
+def emergency_access_search(request):
+    """Find the family to open by a child's or adult's name and date of birth, across the council.
+
+    Searched by POST, as the people search is: a name and a date of birth in a URL would end up in browser
+    history and server logs. Every search is audited with what was searched for, whether it found anything
+    or not: searching the whole council is what break-glass allows, and the audit is what keeps it honest.
+    """
+    if not emergency_access_can_request(request.user):
+        raise PermissionDenied
+    form = EmergencySearchForm(request.POST if request.method == "POST" else None)
+    found = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        found = selectors.emergency_access_search(
+            request.user,
+            last_name=data["last_name"],
+            first_name=data["first_name"],
+            date_of_birth=data["date_of_birth"],
+        )
+        audit_record(
+            actor=request.user,
+            action=Action.SEARCH,
+            request=request,
+            detail={
+                "emergency_access_search": True,
+                "last_name": data["last_name"],
+                "first_name": data["first_name"],
+                "date_of_birth": data["date_of_birth"].isoformat(),
+                "results": len(found.matches),
+                "too_many": found.too_many,
+            },
+        )
+    return render(
+        request,
+        "access/emergency_access_search.html",
+        {"form": form, "found": found, "limit": selectors.EMERGENCY_SEARCH_LIMIT},
+    )
 
 
 def _adult_in_family(request, family_id, person_id):

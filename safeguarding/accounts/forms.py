@@ -31,6 +31,8 @@ class SignInForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
         govuk_required_messages(self)
         # Django autofocuses the username box; GOV.UK advises against autofocus: focus would skip the
         # skip link, the heading and the instructions, and screen-reader users would land mid-page.

@@ -41,6 +41,16 @@ ADULT_PRACTITIONER_CASE_ROLES = frozenset(
 )
 
 
+class EndReason(models.TextChoices):
+    """Why an allocation ended: the common reasons as choices, so a team can see why its cases move, and
+    Other with the reason typed."""
+
+    WORK_FINISHED = "work_finished", "Work with the family is finished"
+    WORKER_LEFT = "worker_left", "Worker has left the team or changed role"
+    TRANSFERRED = "transferred", "Case transferred to another worker"
+    OTHER = "other", "Other"
+
+
 class AllocationQuerySet(models.QuerySet):
     def current(self):
         """Open allocations. Ending an allocation closes it at once (end dates are today or earlier)."""
@@ -53,7 +63,10 @@ class Allocation(BaseModel):
     case_role = models.CharField("Role on the case", max_length=40, choices=CaseRole.choices)
     start_date = models.DateField(default=timezone.localdate)
     end_date = models.DateField(null=True, blank=True)
+    # The reason in words, as the family's history shows it: the chosen reason's label, or what was typed for
+    # Other. Allocations ended before reasons were asked for keep their text and no code.
     end_reason = models.CharField(max_length=200, blank=True)
+    end_reason_code = models.CharField(max_length=30, choices=EndReason.choices, blank=True)
     # Not known for allocations imported or generated in bulk; they must still pass full_clean when ended.
     allocated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True

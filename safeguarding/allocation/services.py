@@ -11,7 +11,7 @@ from django.utils import timezone
 from safeguarding.audit.services import Action, audit_record
 from safeguarding.people.services import family_create
 
-from .models import Allocation, CaseRole
+from .models import Allocation, CaseRole, EndReason
 
 
 @transaction.atomic
@@ -68,25 +68,47 @@ def allocation_create(
 
 @transaction.atomic
 def allocation_end(
-    *, actor, allocation: Allocation, end_date: datetime.date | None = None, reason: str = "", request=None
+    *,
+    actor,
+    allocation: Allocation,
+    end_date: datetime.date | None = None,
+    reason_code: str = EndReason.OTHER,
+    reason: str = "",
+    request=None,
 ) -> Allocation:
+    """End a worker's allocation, from today or an earlier day, for a reason: one of EndReason's, or Other
+    with the reason typed. The worker loses the family's record at once unless their role shows it to them.
+
+    A reason is required: the family's history shows who held the case and why they stopped, and the audit
+    event names it, so an allocation ended to cut someone off can be told from one ended as work finished.
+    """
     if allocation.end_date is not None:
         raise ValidationError("This allocation has already ended")
     end_date = end_date or timezone.localdate()
     if end_date < allocation.start_date:
         raise ValidationError({"end_date": "End date must be on or after the date the allocation started"})
+    if reason_code not in EndReason.values:
+        raise ValidationError({"reason_code": "Select why the allocation is ending"})
+    reason = reason.strip()
+    if reason_code == EndReason.OTHER and not reason:
+        raise ValidationError({"reason": "Enter why the allocation is ending"})
     allocation.end_date = end_date
-    allocation.end_reason = reason.strip()
+    allocation.end_reason_code = reason_code
+    allocation.end_reason = reason if reason_code == EndReason.OTHER else EndReason(reason_code).label
     allocation.ended_by = actor
     allocation.full_clean(validate_constraints=False)
-    allocation.save(update_fields=["end_date", "end_reason", "ended_by", "updated_at"])
+    allocation.save(update_fields=["end_date", "end_reason", "end_reason_code", "ended_by", "updated_at"])
     audit_record(
         actor=actor,
         action=Action.END_ALLOCATION,
         obj=allocation,
         family_id=allocation.family_id,
         request=request,
-        detail={"worker": allocation.worker.get_username(), "reason": allocation.end_reason},
+        detail={
+            "worker": allocation.worker.get_username(),
+            "reason_code": reason_code,
+            "reason": allocation.end_reason,
+        },
     )
     return allocation
 

@@ -16,6 +16,7 @@ from safeguarding.access.policies import (
     access_family,
     case_records_can_search,
     emergency_access_visible_to,
+    family_can_view_unallocated,
 )
 from safeguarding.accounts.models import Team, User
 from safeguarding.allocation import services
@@ -197,8 +198,17 @@ def allocation_create(request, family_id):
     return render(request, "casefile/allocation_form.html", {"form": form, "family": family})
 
 
+def _the_family(family) -> str:
+    """'the Carter family', whether the family is named "Carter family" (as the form suggests) or "Carter"."""
+    name = family.name.strip()
+    return f"the {name}" if name.lower().endswith("family") else f"the {name} family"
+
+
 @require_http_methods(["GET", "POST"])
 def allocation_end(request, family_id, allocation_id):
+    """Ask why, then confirm, then end. Nothing is saved until the confirmation page's button is pressed:
+    the worker loses the family's record at once. Both steps are ordinary forms, so they work without
+    JavaScript."""
     family = access_family(request.user, family_id, request=request, audit_view=False)
     if not allocation_can_manage(request.user, family):
         raise PermissionDenied
@@ -209,13 +219,18 @@ def allocation_end(request, family_id, allocation_id):
     )
     if allocation is None:
         raise Http404("No current allocation found")
-    form = EndAllocationForm(form_data(request))
+    form = EndAllocationForm(form_data(request), started_on=allocation.start_date)
+    context = {"form": form, "family": family, "allocation": allocation, "the_family": _the_family(family)}
     if request.method == "POST" and form.is_valid():
+        if request.POST.get("confirm") != "yes":
+            context["still_sees"] = family_can_view_unallocated(allocation.worker, family)
+            return render(request, "casefile/allocation_end_confirm.html", context)
         try:
             services.allocation_end(
                 actor=request.user,
                 allocation=allocation,
                 end_date=form.cleaned_data["end_date"],
+                reason_code=form.cleaned_data["reason_code"],
                 reason=form.cleaned_data["reason"],
                 request=request,
             )
@@ -224,6 +239,4 @@ def allocation_end(request, family_id, allocation_id):
         else:
             messages.success(request, f"{allocation.worker.display_name}'s allocation ended")
             return redirect("casefile:family-detail", family_id=family.pk)
-    return render(
-        request, "casefile/allocation_end.html", {"form": form, "family": family, "allocation": allocation}
-    )
+    return render(request, "casefile/allocation_end.html", context)

@@ -10,6 +10,9 @@ from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils import timezone
 
+# Django's own "This field is required.": a field still saying it has no message written for it.
+DJANGO_REQUIRED = forms.Field.default_error_messages["required"]
+
 
 class GovukFormRenderer(DjangoTemplates):
     form_template_name = "govuk/form.html"
@@ -77,13 +80,22 @@ class GovukDateField(forms.Field):
 
     def validate(self, value):
         if value is None and self.required:
-            raise forms.ValidationError(f"Enter {(self.label or 'the date').lower()}", code="required")
+            # A date's label names it ("Date of birth"), so "Enter date of birth" reads as GOV.UK's does; a
+            # form may still write its own (error_messages={"required": ...}).
+            written = self.error_messages.get("required")
+            message = written if written != DJANGO_REQUIRED else f"Enter {(self.label or 'the date').lower()}"
+            raise forms.ValidationError(message, code="required")
         if value and not self.allow_future and value > timezone.localdate():
             raise forms.ValidationError(f"{(self.label or 'Date').capitalize()} must be today or in the past")
 
 
 class GovukForm(forms.Form):
-    """A form whose errors read like GOV.UK ones: 'Enter …' rather than Django's defaults."""
+    """A form whose errors read like GOV.UK ones. Each required field says what to do in its own words,
+    written where the field is declared: error_messages={"required": "Select whether this person is a
+    child or an adult"}. Messages are not made from labels: a label is often a question ("Is this person a
+    child or an adult?"), and "Select is this person…" is what that gives (issue #8).
+    core/tests/test_form_messages.py submits every form in the project empty and fails on a field
+    without a message of its own, or with one made from its label."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,15 +109,18 @@ class GovukModelForm(forms.ModelForm):
 
 
 def govuk_required_messages(form: forms.BaseForm) -> None:
+    """The GOV.UK messages no form needs to write: how long a text may be. A required field's message is
+    the form's to write (see GovukForm)."""
     for field in form.fields.values():
-        if isinstance(field, forms.ChoiceField):
-            field.error_messages["required"] = f"Select {field.label.lower() if field.label else 'an option'}"
-        elif not isinstance(field, GovukDateField):
-            field.error_messages["required"] = f"Enter {field.label.lower() if field.label else 'a value'}"
-        if isinstance(field, forms.CharField) and field.max_length:
-            field.error_messages["max_length"] = (
-                f"{field.label or 'This'} must be {field.max_length} characters or fewer"
-            )
+        if (
+            isinstance(field, forms.CharField)
+            and field.max_length
+            and "max_length" not in field.error_messages
+        ):
+            # "Reason must be 1000 characters or fewer"; a question as a label cannot start a sentence.
+            label = str(field.label or "")
+            subject = label if label and not label.rstrip().endswith("?") else "The answer"
+            field.error_messages["max_length"] = f"{subject} must be {field.max_length} characters or fewer"
 
 
 def add_service_errors(form: forms.BaseForm, error) -> None:

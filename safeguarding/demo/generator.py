@@ -20,7 +20,7 @@ from faker import Faker
 
 from safeguarding.access.models import EmergencyAccess, SharingBasis
 from safeguarding.accounts.models import Organisation, Team, User
-from safeguarding.allocation.models import Allocation, CaseRole
+from safeguarding.allocation.models import Allocation, CaseRole, EndReason
 from safeguarding.audit.services import Action, audit_record
 from safeguarding.people.codes import Disability, Ethnicity
 from safeguarding.people.identifiers import UPN_LETTERS, nhs_number_check_digit, upn_check_letter
@@ -487,7 +487,8 @@ def _household(b: _Builder, family: Family, team_staff: dict) -> None:
                     case_role=CaseRole.SOCIAL_WORKER,
                     start_date=start - datetime.timedelta(days=rng.randint(60, 400)),
                     end_date=start,
-                    end_reason="Case transferred to a new social worker",
+                    end_reason=EndReason.TRANSFERRED.label,
+                    end_reason_code=EndReason.TRANSFERRED,
                     allocated_by=team_staff["manager"],
                 )
             )

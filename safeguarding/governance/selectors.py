@@ -34,7 +34,7 @@ from django.db.models.functions import Cast, Lower, Replace, TruncDay, TruncHour
 from django.utils import timezone
 
 from safeguarding.accounts.models import User
-from safeguarding.allocation.models import CaseRole
+from safeguarding.allocation.models import CaseRole, EndReason
 from safeguarding.audit.models import AuditEvent, AuditSubject
 from safeguarding.people.identifiers import normalise_nhs_number
 from safeguarding.people.models import Family, FamilyMember, Person
@@ -154,6 +154,48 @@ def subject_events(person: Person, memberships: list[FamilyMember]) -> QuerySet[
     return _newest_first(AuditEvent.objects.filter(about), None)
 
 
+# ---- Naming staff ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Staff:
+    """A member of staff as the audit pages name them: their name and role, as people know each other,
+    and their username only where someone else has the same name (two Dan Smiths), to tell them apart."""
+
+    name: str
+    role: str
+    username: str
+    namesake: bool = False
+
+    @property
+    def label(self) -> str:
+        """One line, for a sentence: "Dan Smith", or "Dan Smith (dsmith2)" when there are two."""
+        return f"{self.name} ({self.username})" if self.namesake else self.name
+
+
+def staff_names(users) -> dict[int, Staff]:
+    """How to name each of these users, by id, in one query (those who share a name with anyone on the
+    system, active or not: an old event may be by someone who has left)."""
+    users = {user.pk: user for user in users if user is not None}
+    named = [user for user in users.values() if user.get_full_name()]
+    shared: set[str] = set()
+    if named:
+        everyone = User.objects.filter(last_name__in={user.last_name for user in named})
+        counts = Counter(
+            f"{first} {last}".strip() for first, last in everyone.values_list("first_name", "last_name")
+        )
+        shared = {name for name, count in counts.items() if count > 1}
+    return {
+        pk: Staff(
+            name=user.display_name,
+            role=user.get_role_display(),
+            username=user.get_username(),
+            namesake=user.get_full_name() in shared,
+        )
+        for pk, user in users.items()
+    }
+
+
 # ---- Describing events without case content ----------------------------------------------------------------
 
 
@@ -204,7 +246,7 @@ class LogRow:
     record (a change lists the fields changed, not their values)."""
 
     event: AuditEvent
-    worker_name: str
+    worker: Staff | None  # None: nobody was signed in (a failed sign-in, say)
     record: str
     what: str
     family: Family | None = None  # set where a report needs the family's name (break-glass)
@@ -212,6 +254,10 @@ class LogRow:
     @property
     def occurred_at(self) -> datetime.datetime:
         return self.event.occurred_at
+
+    @property
+    def worker_name(self) -> str:
+        return self.worker.name if self.worker else "Not signed in"
 
     @property
     def worker_username(self) -> str:
@@ -226,8 +272,28 @@ class LogRow:
         return self.event.ip_address or ""
 
 
-def describe(events: list[AuditEvent]) -> list[LogRow]:
-    """Rows for a page of events, with the people they name looked up in one query."""
+def _workers_named(events: list[AuditEvent]) -> dict[str, User]:
+    """The staff an allocation event is about, by the username its detail names (one query, if any)."""
+    usernames = {
+        str(e.detail["worker"])
+        for e in events
+        if e.action in (Action.ALLOCATE, Action.END_ALLOCATION)
+        and isinstance(e.detail, dict)
+        and e.detail.get("worker")
+    }
+    if not usernames:
+        return {}
+    return {user.get_username(): user for user in User.objects.filter(username__in=usernames)}
+
+
+def describe(events: list[AuditEvent], *, staff: dict[int, Staff] | None = None) -> list[LogRow]:
+    """Rows for a page of events, with the people and staff they name looked up in a query or two each.
+    `staff`: names already worked out for every actor (the unusual-access report names everyone at once).
+    """
+    workers = _workers_named(events)
+    if staff is None or any(user.pk not in staff for user in workers.values()):
+        staff = {**(staff or {}), **staff_names([e.actor for e in events] + list(workers.values()))}
+    worker_names = {username: staff[user.pk] for username, user in workers.items()}
     person_ids = {e.object_id for e in events if e.object_type == "person"}
     names = (
         {
@@ -241,7 +307,7 @@ def describe(events: list[AuditEvent]) -> list[LogRow]:
     )
     rows = []
     for event in events:
-        worker = event.actor.display_name if event.actor else "Not signed in"
+        worker = staff.get(event.actor_id) if event.actor_id else None
         if event.object_type == "person" and event.object_id in names:
             record = f"Person record: {names[event.object_id]}"
         elif event.object_type:
@@ -252,11 +318,11 @@ def describe(events: list[AuditEvent]) -> list[LogRow]:
             record = "Family record"
         else:
             record = ""
-        rows.append(LogRow(event=event, worker_name=worker, record=record, what=_what(event)))
+        rows.append(LogRow(event=event, worker=worker, record=record, what=_what(event, worker_names)))
     return rows
 
 
-def _what(event: AuditEvent) -> str:
+def _what(event: AuditEvent, workers: dict[str, Staff]) -> str:
     detail = event.detail if isinstance(event.detail, dict) else {}
     action = event.action
     if detail.get("access_log"):
@@ -284,11 +350,17 @@ def _what(event: AuditEvent) -> str:
         return f"Corrected {fields or 'the record'}"
     if action == Action.CREATE:
         return "Recorded"
-    if action == Action.ALLOCATE:
-        role = dict(CaseRole.choices).get(detail.get("case_role"), "a worker")
-        return f"Allocated {detail.get('worker', 'a worker')} as {str(role).lower()}"
-    if action == Action.END_ALLOCATION:
-        return f"Ended {detail.get('worker', 'a worker')}'s allocation"
+    if action in (Action.ALLOCATE, Action.END_ALLOCATION):
+        # Named as people know them; an account since removed by the username recorded.
+        username = str(detail.get("worker") or "")
+        worker = workers[username].label if username in workers else username or "a worker"
+        if action == Action.ALLOCATE:
+            role = dict(CaseRole.choices).get(detail.get("case_role"), "a worker")
+            return f"Allocated {worker} as {str(role).lower()}"
+        # The reason chosen from the list. What was typed for Other stays on the allocation: it can carry
+        # case content, which the log never shows.
+        reason = dict(EndReason.choices).get(detail.get("reason_code"))
+        return f"Ended {worker}'s allocation" + (f". Reason: {reason}" if reason else "")
     if action == Action.ACCESS_CHANGE:
         return "Changed a user's access: " + "; ".join(access_changes_described(detail))
     if action == Action.DENIED:
@@ -305,6 +377,8 @@ def _what(event: AuditEvent) -> str:
     if action == Action.SUBJECT_ACCESS:
         return "Produced a subject access bundle"
     if action == Action.SEARCH:
+        if detail.get("emergency_access_search"):
+            return "Searched the council for a family to open in an emergency"
         return "Checked for duplicates" if detail.get("duplicate_check") else "Searched"
     return event.action_label
 
@@ -320,6 +394,7 @@ class SurnameMatch:
     views: int
     first: datetime.datetime
     last: datetime.datetime
+    staff: Staff | None = None  # how the report names the worker
 
 
 @dataclass
@@ -328,6 +403,7 @@ class Burst:
     starts: datetime.datetime
     ends: datetime.datetime
     families: int
+    staff: Staff | None = None
 
 
 @dataclass
@@ -337,6 +413,7 @@ class Refusals:
     count: int
     first: datetime.datetime
     last: datetime.datetime
+    staff: Staff | None = None  # None when no account was signed in: the username typed is all there is
 
 
 @dataclass
@@ -347,6 +424,9 @@ class AccessChange:
     user: User | None  # None if the account is no longer recorded
     username: str  # as it was when changed
     changes: list[str]
+    changed_by: Staff | None = None
+    # Whose access changed. The username is always shown beside their name: the change is to that account.
+    staff: Staff | None = None
 
     @property
     def occurred_at(self) -> datetime.datetime:
@@ -458,9 +538,6 @@ def unusual_access(period: Period) -> UnusualAccess:
     )
     family_ids = {e.family_id for e in glass if e.family_id}
     glass_families = Family.objects.in_bulk(list(family_ids)) if family_ids else {}
-    report.break_glass = describe(glass)
-    for row in report.break_glass:
-        row.family = glass_families.get(row.event.family_id)
 
     # Views by a worker who shares the surname of the person viewed (person pages), or of anyone in the
     # family viewed (family pages). Grouped by worker and record, so ten views are one line.
@@ -522,7 +599,11 @@ def unusual_access(period: Period) -> UnusualAccess:
         else {}
     )
     families = Family.objects.in_bulk([r["family_id"] for r in family_rows]) if family_rows else {}
+    staff = staff_names([*users.values(), *(e.actor for e in glass), *(e.actor for e in access_events)])
 
+    report.break_glass = describe(glass, staff=staff)
+    for row in report.break_glass:
+        row.family = glass_families.get(row.event.family_id)
     for r in person_rows:
         person = people.get(r["object_id"])
         report.same_surname.append(
@@ -533,6 +614,7 @@ def unusual_access(period: Period) -> UnusualAccess:
                 views=r["views"],
                 first=r["first"],
                 last=r["last"],
+                staff=staff[r["actor_id"]],
             )
         )
     for r in family_rows:
@@ -545,11 +627,14 @@ def unusual_access(period: Period) -> UnusualAccess:
                 views=r["views"],
                 first=r["first"],
                 last=r["last"],
+                staff=staff[r["actor_id"]],
             )
         )
     report.same_surname.sort(key=lambda m: m.last, reverse=True)
     report.bursts = [
-        Burst(worker=users[worker_id], starts=b.starts, ends=b.ends, families=b.families)
+        Burst(
+            worker=users[worker_id], starts=b.starts, ends=b.ends, families=b.families, staff=staff[worker_id]
+        )
         for worker_id, b in burst_rows
     ]
     report.refusals = [
@@ -559,6 +644,7 @@ def unusual_access(period: Period) -> UnusualAccess:
             count=r["count"],
             first=r["first"],
             last=r["last"],
+            staff=staff.get(r["actor_id"]),
         )
         for r in refusals
     ]
@@ -570,6 +656,8 @@ def unusual_access(period: Period) -> UnusualAccess:
                 user=user,
                 username=str(event.detail.get("user", "")) or (user.username if user else ""),
                 changes=access_changes_described(event.detail),
+                changed_by=staff.get(event.actor_id),
+                staff=staff.get(user.pk) if user else None,
             )
         )
     return report

@@ -24,7 +24,10 @@ from .models import AdultDetail, FamilyMember, Relationship
 
 class FamilyForm(GovukForm):
     name = forms.CharField(
-        label="Family name", max_length=120, help_text="Usually the main surname, for example Carter family"
+        label="Family name",
+        max_length=120,
+        help_text="Usually the main surname, for example Carter family",
+        error_messages={"required": "Enter family name"},
     )
 
     def __init__(self, *args, teams=None, **kwargs):
@@ -39,9 +42,13 @@ class FamilyForm(GovukForm):
 
 
 class PersonForm(GovukForm):
-    first_name = forms.CharField(label="First name", max_length=100)
+    first_name = forms.CharField(
+        label="First name", max_length=100, error_messages={"required": "Enter first name"}
+    )
     middle_names = forms.CharField(label="Middle names", max_length=100, required=False)
-    last_name = forms.CharField(label="Last name", max_length=100)
+    last_name = forms.CharField(
+        label="Last name", max_length=100, error_messages={"required": "Enter last name"}
+    )
     known_as = forms.CharField(label="Known as", max_length=100, required=False, help_text="If different")
     date_of_birth = GovukDateField(
         label="Date of birth", required=False, allow_future=False, help_text="For example, 27 3 2019"
@@ -49,9 +56,18 @@ class PersonForm(GovukForm):
     expected_date_of_birth = GovukDateField(
         label="Expected date of birth", required=False, help_text="Only for an unborn child"
     )
-    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, widget=forms.RadioSelect, initial=Sex.UNKNOWN)
+    sex = forms.ChoiceField(
+        label="Sex",
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        initial=Sex.UNKNOWN,
+        error_messages={"required": "Select the person's sex, or Not known"},
+    )
     ethnicity = forms.ChoiceField(
-        label="Ethnicity", choices=[("", "Choose ethnicity")] + Ethnicity.choices, initial=Ethnicity.NOBT
+        label="Ethnicity",
+        choices=[("", "Choose ethnicity")] + Ethnicity.choices,
+        initial=Ethnicity.NOBT,
+        error_messages={"required": "Select the person's ethnicity, or Information not yet obtained"},
     )
     disabilities = forms.MultipleChoiceField(
         label="Disabilities", choices=Disability.choices, widget=forms.CheckboxSelectMultiple, required=False
@@ -125,6 +141,7 @@ class NewPersonForm(PersonForm):
         label="Is this person a child or an adult in the family?",
         choices=FamilyMember.MemberType.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": "Select whether this person is a child or an adult"},
     )
     field_order = ["member_type"]
 
@@ -147,12 +164,24 @@ class NewPersonForm(PersonForm):
 
 
 class RelationshipForm(GovukForm):
-    person = forms.ChoiceField(label="Who")
-    kind = forms.ChoiceField(
-        label="Is the", choices=[("", "Choose a relationship")] + Relationship.Kind.choices
+    # The labels read as one sentence down the page: "Who … is the … of …".
+    person = forms.ChoiceField(
+        label="Who", error_messages={"required": "Select who this relationship is about"}
     )
-    relative = forms.ChoiceField(label="Of")
-    description = forms.CharField(label="Describe the relationship", max_length=100, required=False)
+    kind = forms.ChoiceField(
+        label="Is the",
+        choices=[("", "Choose a relationship")] + Relationship.Kind.choices,
+        error_messages={"required": "Select how they are related"},
+    )
+    relative = forms.ChoiceField(
+        label="Of", error_messages={"required": "Select which person they are related to"}
+    )
+    description = forms.CharField(
+        label="Describe the relationship",
+        max_length=100,
+        required=False,
+        error_messages={"max_length": "Description must be 100 characters or fewer"},
+    )
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -171,10 +200,16 @@ class RelationshipForm(GovukForm):
 
 
 class AddressForm(GovukForm):
-    line_1 = forms.CharField(label="Address line 1", max_length=120)
+    line_1 = forms.CharField(
+        label="Address line 1",
+        max_length=120,
+        error_messages={"required": "Enter address line 1, typically the building and street"},
+    )
     line_2 = forms.CharField(label="Address line 2", max_length=120, required=False)
-    town = forms.CharField(label="Town or city", max_length=80)
-    postcode = forms.CharField(label="Postcode", max_length=10)
+    town = forms.CharField(
+        label="Town or city", max_length=80, error_messages={"required": "Enter town or city"}
+    )
+    postcode = forms.CharField(label="Postcode", max_length=10, error_messages={"required": "Enter postcode"})
     moved_in_on = GovukDateField(label="Date moved in", required=False, allow_future=False)
     is_protected = forms.BooleanField(
         label="This is a protected address",
@@ -194,16 +229,21 @@ class SearchForm(GovukForm):
         label="Search for a person",
         max_length=200,
         help_text="Name, date of birth (for example 27/03/2019), NHS number or council child ID",
+        error_messages={"required": "Enter a name, date of birth, NHS number or council child ID"},
     )
 
 
 class AdultDetailForm(GovukForm):
     topic = forms.ChoiceField(
-        label="What is it about?", choices=AdultDetail.Topic.choices, widget=forms.RadioSelect
+        label="What is it about?",
+        choices=AdultDetail.Topic.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the detail is about"},
     )
     summary = forms.CharField(
         label="Summary",
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Record what is significant for the children's safety, not every contact",
+        error_messages={"required": "Enter a summary"},
     )

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from safeguarding.access.models import EmergencyAccess
 from safeguarding.allocation.models import Allocation, CaseRole
 from safeguarding.audit.models import AuditEvent
-from safeguarding.people.models import AdultDetail, Family
+from safeguarding.people.models import AdultDetail, Family, Person
 from tests.e2e.axe import assert_no_serious_axe_violations
 from tests.e2e.conftest import sign_in
 
@@ -55,6 +55,49 @@ def test_a_duty_worker_uses_emergency_access_and_the_team_manager_sees_it(counci
     expect(banner).to_contain_text("Ben Turner")
     expect(banner).to_contain_text(REASON)
     assert_no_serious_axe_violations(maria)
+
+
+def test_a_duty_worker_finds_the_family_by_a_childs_name_and_date_of_birth(council, live_server, new_page):
+    # The caller gives a name and a date of birth, not a reference (issue #8).
+    child = (
+        Person.objects.filter(
+            memberships__family__team__name="North Family Safeguarding Team",
+            memberships__member_type="child",
+            memberships__left_on__isnull=True,
+            date_of_birth__isnull=False,
+        )
+        .exclude(memberships__family__allocations__worker__username="ben")
+        .order_by("last_name", "first_name")
+        .first()
+    )
+    family = child.memberships.get(left_on__isnull=True).family
+
+    ben = sign_in(new_page(), live_server, "ben")
+    ben.goto(live_server.url + "/emergency-access/")
+    ben.get_by_role("link", name="find the family by a child's or adult's name and date of birth").click()
+    expect(ben.get_by_role("heading", level=1)).to_have_text("Find a family by a child or adult in it")
+    assert_no_serious_axe_violations(ben)
+    ben.get_by_role("button", name="Find the family").click()
+    expect(ben.locator(".govuk-error-summary")).to_be_visible()
+    assert_no_serious_axe_violations(ben)
+    ben.get_by_label("Last name").fill(child.last_name.upper())
+    born = ben.get_by_role("group", name="Date of birth")
+    born.get_by_label("Day").fill(str(child.date_of_birth.day))
+    born.get_by_label("Month").fill(str(child.date_of_birth.month))
+    born.get_by_label("Year").fill(str(child.date_of_birth.year))
+    ben.get_by_role("button", name="Find the family").click()
+    results = ben.get_by_role("table", name="Families with someone matching your search")
+    expect(results).to_contain_text(child.full_name)
+    assert_no_serious_axe_violations(ben)
+
+    results.get_by_role("link", name=f"Choose {family.name}, {family.reference}").click()
+    expect(ben.get_by_label("Family reference")).to_have_value(family.reference)
+    ben.get_by_label("Why do you need to open this family's record now?").fill(REASON)
+    ben.get_by_role("button", name="Open the family's record").click()
+    expect(ben).to_have_url(re.compile(rf"/families/{family.pk}/$"))
+    assert AuditEvent.objects.filter(
+        action="search", actor__username="ben", detail__emergency_access_search=True
+    ).exists()
 
 
 def test_a_partner_practitioner_sees_restricted_where_the_detail_is_not_theirs(

@@ -116,8 +116,20 @@ def test_every_page_has_no_serious_axe_violations(council, live_server, page):
     page.goto(base + f"/families/{family.pk}/allocations/{allocation.pk}/end/")
     axe.check("End an allocation")
     page.get_by_role("group", name="End date").get_by_label("Day").fill("40")
-    submit(page, "End allocation")
+    submit(page, "Continue")
     axe.check("End an allocation, with errors")
+    # By keyboard: choose a reason, continue, and reach the confirmation (its button ends the allocation).
+    page.get_by_role("group", name="End date").get_by_label("Day").fill("")
+    page.get_by_label("Worker has left the team or changed role").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Continue").focus()
+    page.keyboard.press("Enter")
+    expect(
+        page.get_by_role("heading", level=1, name=re.compile(r"^Are you sure you want to end"))
+    ).to_be_visible()
+    expect(page.get_by_role("button", name="Yes, end the allocation")).to_be_visible()
+    expect(page.get_by_role("link", name="No, cancel")).to_be_visible()
+    axe.check("End an allocation, confirm")
 
     page.goto(base + "/search/")
     axe.check("Search, empty")

@@ -8,6 +8,7 @@ may change who is allocated.
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from safeguarding.allocation.models import Allocation, CaseRole
+from safeguarding.allocation.models import Allocation, CaseRole, EndReason
 from safeguarding.allocation.services import allocation_create, allocation_end
 from safeguarding.audit.models import AuditEvent
 from safeguarding.casefile import caseload as selectors
@@ -130,7 +131,9 @@ def test_an_allocation_may_end_on_the_day_it_started(manager, family, social_wor
     allocation = allocation_create(
         actor=manager, family=family, worker=social_worker, case_role=LEAD, start_date=days_ago(5)
     )
-    allocation_end(actor=manager, allocation=allocation, end_date=days_ago(5))
+    allocation_end(
+        actor=manager, allocation=allocation, end_date=days_ago(5), reason_code=EndReason.WORK_FINISHED
+    )
     assert Allocation.objects.get(pk=allocation.pk).end_date == days_ago(5)
 
 
@@ -178,6 +181,9 @@ def _end_url(allocation):
     return reverse("casefile:allocation-end", args=[allocation.family_id, allocation.pk])
 
 
+WORKER_LEFT = {"reason_code": EndReason.WORKER_LEFT}
+
+
 def test_a_worker_whose_allocation_is_ended_loses_the_family_at_once(client, manager, family, social_worker):
     allocation = AllocationFactory(family=family, worker=social_worker, case_role=LEAD)
     family_url = reverse("casefile:family-detail", args=[family.pk])
@@ -185,7 +191,7 @@ def test_a_worker_whose_allocation_is_ended_loses_the_family_at_once(client, man
     assert client.get(family_url).status_code == 200
 
     client.force_login(manager)
-    assert client.post(_end_url(allocation), {"reason": "Left the team"}).status_code == 302
+    assert client.post(_end_url(allocation), {**WORKER_LEFT, "confirm": "yes"}).status_code == 302
 
     client.force_login(social_worker)
     assert client.get(family_url).status_code == 404
@@ -384,3 +390,137 @@ def test_my_families_page_names_the_other_workers_and_not_former_members(client,
     assert "Asha Patel" in page and "Lead social worker" in page
     assert "Domestic abuse victim practitioner" in page  # Dan's own role
     assert "Gone" not in page and "Ben Turner" not in page  # left the family / allocation ended
+
+
+# ---- Ending an allocation: a reason, then a confirmation (issue #8) ----------------------------------------
+
+
+@pytest.fixture
+def dan(family, team):
+    """Dan Smith, a domestic abuse practitioner allocated to the Carter family."""
+    worker = UserFactory(role="adult_practitioner", team=team, first_name="Dan", last_name="Smith")
+    return AllocationFactory(
+        family=family, worker=worker, case_role=CaseRole.DA_VICTIM_PRACTITIONER, start_date=days_ago(20)
+    )
+
+
+def _ended_events(allocation):
+    return AuditEvent.objects.filter(action="end_allocation", object_id=str(allocation.pk))
+
+
+def test_ending_an_allocation_asks_for_a_reason_from_a_list(client, manager, dan):
+    client.force_login(manager)
+    page = client.get(_end_url(dan)).content.decode()
+    for reason in (
+        "Work with the family is finished",
+        "Worker has left the team or changed role",
+        "Case transferred to another worker",
+        "Other",
+    ):
+        assert f">{reason}</label>" in page
+    assert 'for="id_reason">If other, give the reason</label>' in page
+
+    # What a browser sends when nothing is chosen: the empty text boxes.
+    response = client.post(_end_url(dan), {"reason": "", "end_date_day": "", "end_date_month": ""})
+    body = response.content.decode()
+    assert response.status_code == 200 and "Select why the allocation is ending" in body
+    assert 'href="#id_reason_code_0"' in body
+    assert Allocation.objects.get(pk=dan.pk).end_date is None
+
+
+def test_other_needs_the_reason_typed(client, manager, dan):
+    client.force_login(manager)
+    response = client.post(_end_url(dan), {"reason_code": EndReason.OTHER, "reason": "   "})
+    assert response.status_code == 200 and "Enter why the allocation is ending" in response.content.decode()
+    assert Allocation.objects.get(pk=dan.pk).end_date is None
+
+
+def test_a_reason_not_in_the_list_is_refused(client, manager, dan):
+    client.force_login(manager)
+    response = client.post(_end_url(dan), {"reason_code": "sacked", "confirm": "yes"})
+    assert response.status_code == 200 and "Select one of the reasons" in response.content.decode()
+    assert Allocation.objects.get(pk=dan.pk).end_date is None
+
+
+def test_a_reason_leads_to_a_confirmation_that_ends_nothing_yet(client, manager, dan, family):
+    client.force_login(manager)
+    response = client.post(_end_url(dan), WORKER_LEFT)
+    body = response.content.decode().replace("&#x27;", "'")
+    assert response.status_code == 200
+    assert (
+        "Are you sure you want to end Dan Smith's allocation to the Carter family as domestic abuse victim "
+        "practitioner?" in body
+    )
+    assert "They will no longer see the family's record." in body
+    assert "Worker has left the team or changed role" in body
+    # A confirm button that posts the answers back, and a link to cancel: no JavaScript needed.
+    assert '<input type="hidden" name="confirm" value="yes">' in body
+    assert '<input type="hidden" name="reason_code" value="worker_left">' in body
+    assert '<button type="submit" class="govuk-button govuk-button--warning"' in body
+    assert f'href="{reverse("casefile:family-detail", args=[family.pk])}">No, cancel</a>' in body
+    assert Allocation.objects.get(pk=dan.pk).end_date is None
+    assert not _ended_events(dan).exists()
+
+
+def test_confirming_ends_the_allocation_and_stores_and_audits_the_reason(client, manager, dan):
+    client.force_login(manager)
+    response = client.post(_end_url(dan), {**WORKER_LEFT, "confirm": "yes"})
+    assert response.status_code == 302
+    ended = Allocation.objects.get(pk=dan.pk)
+    assert (ended.end_date, ended.end_reason_code, ended.end_reason, ended.ended_by) == (
+        timezone.localdate(),
+        EndReason.WORKER_LEFT,
+        "Worker has left the team or changed role",
+        manager,
+    )
+    [event] = _ended_events(dan)
+    assert event.detail["reason_code"] == "worker_left"
+    assert event.detail["reason"] == "Worker has left the team or changed role"
+
+
+def test_an_other_reason_and_an_end_date_are_carried_through_the_confirmation(client, manager, dan):
+    client.force_login(manager)
+    day = days_ago(3)
+    answers = {
+        "reason_code": EndReason.OTHER,
+        "reason": "Mother asked for a different worker",
+        "end_date_day": day.day,
+        "end_date_month": day.month,
+        "end_date_year": day.year,
+    }
+    body = client.post(_end_url(dan), answers).content.decode()
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', body))
+    hidden.pop("csrfmiddlewaretoken", None)
+    assert hidden == {
+        "reason_code": "other",
+        "reason": "Mother asked for a different worker",
+        "end_date_day": str(day.day),
+        "end_date_month": str(day.month),
+        "end_date_year": str(day.year),
+        "confirm": "yes",
+    }
+    assert client.post(_end_url(dan), hidden).status_code == 302
+    ended = Allocation.objects.get(pk=dan.pk)
+    assert (ended.end_date, ended.end_reason_code, ended.end_reason) == (
+        day,
+        "other",
+        "Mother asked for a different worker",
+    )
+    assert _ended_events(dan).get().detail["reason"] == "Mother asked for a different worker"
+
+
+def test_the_confirmation_says_when_the_worker_will_still_see_the_family(client, manager, family):
+    # A team manager allocated to a family of their own team still sees it once the allocation ends.
+    allocation = AllocationFactory(family=family, worker=manager, case_role=CaseRole.OTHER)
+    client.force_login(UserFactory(role="service_manager", team=None))
+    body = client.post(_end_url(allocation), WORKER_LEFT).content.decode().replace("&#x27;", "'")
+    assert "will still see the family's record as team manager" in body
+    assert "They will no longer see the family's record." not in body
+
+
+def test_the_service_needs_a_reason(manager, dan):
+    with pytest.raises(ValidationError, match="Enter why the allocation is ending"):
+        allocation_end(actor=manager, allocation=dan)
+    with pytest.raises(ValidationError, match="Select why the allocation is ending"):
+        allocation_end(actor=manager, allocation=dan, reason_code="not-a-reason", reason="x")
+    assert Allocation.objects.get(pk=dan.pk).end_date is None

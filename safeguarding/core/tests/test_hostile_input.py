@@ -273,8 +273,8 @@ FORMS = {
     "allocation end": FormUnderTest(
         "maria",
         lambda c: reverse("casefile:allocation-end", args=[c.family.pk, c.fresh_allocation().pk]),
-        lambda c: {"reason": "Worker left the team"},
-        ("reason", "end_date_year"),
+        lambda c: {"reason_code": "other", "reason": "Worker left the team", "confirm": "yes"},
+        ("reason_code", "reason", "end_date_year"),
     ),
     "emergency access": FormUnderTest(
         "ben",
@@ -466,6 +466,32 @@ def test_hostile_search_is_answered_with_results_or_a_message(client, council, l
         assert "result" in body and "govuk-error-summary" not in body
 
 
+def _emergency_search(client, council, **changes):
+    client.force_login(council.ben)
+    data = {"last_name": council.child.last_name, "first_name": "", **dates("date_of_birth"), **changes}
+    return client.post(reverse("access:emergency-access-search"), data)
+
+
+@pytest.mark.parametrize("field", ["last_name", "first_name", "date_of_birth_day"])
+@pytest.mark.parametrize("label", HOSTILE, ids=str)
+def test_hostile_emergency_access_search_is_answered_with_matches_or_a_message(client, council, label, field):
+    response = _emergency_search(client, council, **{field: HOSTILE[label]})
+    assert response.status_code == 200
+    body = assert_no_raw_markup(response)
+    if label in MUST_REFUSE:
+        assert "govuk-error-summary" in body
+    else:
+        assert "govuk-error-summary" in body or 'id="results"' in body
+
+
+def test_emergency_access_search_with_every_value_twice_is_answered(client, council):
+    data = {"last_name": council.child.last_name, "first_name": "", **dates("date_of_birth")}
+    doubled = {key: [value, SCRIPT] for key, value in data.items()}
+    response = _emergency_search(client, council, **doubled)
+    assert response.status_code == 200
+    assert_no_raw_markup(response)
+
+
 def test_search_with_the_query_twice_is_answered(client, council):
     client.force_login(council.asha)
     response = client.post(reverse("casefile:search"), {"q": [council.child.last_name, "<script>"]})
@@ -613,6 +639,24 @@ def test_any_text_in_the_emergency_access_form_is_handled(client, council, refer
     client.force_login(council.ben)
     response = client.post(reverse("access:emergency-access"), {"reference": reference, "reason": reason})
     assert_handled(client, response, "emergency access")
+
+
+@given(last_name=st.text(max_size=120), first_name=st.text(max_size=120), day=date_part, year=date_part)
+@HYPOTHESIS
+def test_any_text_in_the_emergency_access_search_is_handled(
+    client, council, last_name, first_name, day, year
+):
+    response = _emergency_search(
+        client,
+        council,
+        last_name=last_name,
+        first_name=first_name,
+        date_of_birth_day=day,
+        date_of_birth_year=year,
+    )
+    assert response.status_code == 200
+    body = assert_no_raw_markup(response)
+    assert "govuk-error-summary" in body or 'id="results"' in body
 
 
 @given(topic=st.text(max_size=40), summary=st.text(max_size=4200), basis=st.text(max_size=40))

@@ -53,7 +53,13 @@ def history(client, council):
     allocation_services.allocation_create(
         actor=council.manager,
         family=council.carter,
-        worker=UserFactory(team=council.north, username="fiona", role="family_support_worker"),
+        worker=UserFactory(
+            team=council.north,
+            username="fiona",
+            first_name="Fiona",
+            last_name="Hughes",
+            role="family_support_worker",
+        ),
         case_role=CaseRole.FAMILY_SUPPORT_WORKER,
     )
     client.force_login(council.outsider)
@@ -82,20 +88,22 @@ def test_family_log_lists_views_changes_allocations_prints_and_refusals_newest_f
     response = family_log(client, history.carter)
     assert response.status_code == 200
     rows = table_rows(response)
+    # Staff by name and role (issue #8: people, not usernames).
     expected = [
-        ("alex", "Looked at who has seen this record"),  # this very look, recorded first
-        ("asha", "Printed"),
-        ("ben", "Refused access"),  # Leo's page
-        ("ben", "Refused access"),  # the family page
-        ("maria", "Allocated fiona as family support worker"),
-        ("maria", "Changed name"),
-        ("asha", "Person record: Mia Carter"),
-        ("asha", "Family record"),
+        ("Alex Morgan Auditor", "Looked at who has seen this record"),  # this very look, recorded first
+        ("Asha Patel Social worker", "Printed"),
+        ("Ben Turner Social worker", "Refused access"),  # Leo's page
+        ("Ben Turner Social worker", "Refused access"),  # the family page
+        ("Maria Santos Team manager", "Allocated Fiona Hughes as family support worker"),
+        ("Maria Santos Team manager", "Changed name"),
+        ("Asha Patel Social worker", "Person record: Mia Carter"),
+        ("Asha Patel Social worker", "Family record"),
     ]
     assert len(rows) == len(expected), rows
-    for row, (username, text) in zip(rows, expected, strict=True):
-        assert username in row and text in row, row
-    assert "tom.south" not in response.content.decode()
+    for row, (worker, text) in zip(rows, expected, strict=True):
+        assert worker in row and text in row, row
+    body = response.content.decode()
+    assert "tom.south" not in body and history.other_manager.display_name not in body
 
 
 def test_family_log_includes_a_person_in_several_families_and_not_someone_elses_family(client, council):
@@ -136,7 +144,7 @@ def test_person_log_lists_their_page_addresses_relationships_and_refusals_but_no
     rows = table_rows(person_log(client, council.mia))
     assert len(rows) == 5, rows
     assert "Looked at who has seen this record" in rows[0]
-    assert "Refused access" in rows[1] and "ben" in rows[1]
+    assert "Refused access" in rows[1] and "Ben Turner" in rows[1]
     assert "Changed date of birth" in rows[2]
     assert "Address" in rows[3] and "Recorded" in rows[3]
     assert "Person record: Mia Carter" in rows[4] and "Opened the page" in rows[4]
@@ -236,7 +244,7 @@ def test_the_family_and_person_pages_link_to_the_log_only_for_those_allowed(clie
 def test_filtering_by_worker_matches_username_or_name(client, history, term):
     client.force_login(history.auditor)
     rows = table_rows(family_log(client, history.carter, worker=term))
-    assert rows and all("asha" in row for row in rows)
+    assert rows and all("Asha Patel" in row for row in rows)
     assert len(rows) == 3
 
 

@@ -500,7 +500,7 @@ def test_ending_an_allocation_before_it_started_is_refused(maria_client, family)
 
 
 @pytest.mark.parametrize(
-    ("field", "message"), [("username", "Enter username"), ("password", "Enter password")]
+    ("field", "message"), [("username", "Enter your username"), ("password", "Enter your password")]
 )
 def test_sign_in_with_an_empty_box_asks_for_it(client, council, field, message):
     data = {"username": "asha", "password": personas.DEMO_PASSWORD, field: ""}
