@@ -18,7 +18,12 @@ class AllocationWithCaseloadForm(AllocationForm):
     """AllocationForm whose workers (caseload.allocatable_workers_with_caseload) show how many families
     each holds now, so a team manager sees who has room before choosing."""
 
-    worker = CaseloadWorkerChoiceField(label="Worker", queryset=None, empty_label="Choose a worker")
+    worker = CaseloadWorkerChoiceField(
+        label="Worker",
+        queryset=None,
+        empty_label="Choose a worker",
+        error_messages={"required": "Select a worker"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
