@@ -270,7 +270,7 @@ def test_a_family_without_a_lead_says_so_with_the_allocate_link_for_the_manager(
     client.force_login(manager)
     body = client.get(reverse("casefile:family-detail", args=[family.pk])).content.decode()
     glance = text(body[body.index("app-family-glance") : body.index('id="children"')])
-    assert "Lead social worker None allocated. Allocate a worker" in glance
+    assert "Lead social worker None allocated. Allocate a lead social worker" in glance
 
 
 def test_an_event_of_several_children_is_one_timeline_entry_naming_them(client, fam):
