@@ -50,6 +50,11 @@ from .models import EmergencyAccess, Sensitivity, SharingBasis
 
 Role = User.Role
 
+# Case roles whose holders visit the children and so know where a looked-after child is placed.
+CHILD_VISITING_CASE_ROLES = frozenset(
+    {CaseRole.LEAD_SOCIAL_WORKER, CaseRole.SOCIAL_WORKER, CaseRole.FAMILY_SUPPORT_WORKER}
+)
+
 
 def emergency_access_can_request(user) -> bool:
     """Council staff in casework roles. Not partner agencies: they see only the families they are allocated
@@ -108,6 +113,10 @@ class FamilyDisclosure:
                 for adult in allocation.works_with.all():
                     self.practitioners.setdefault(adult.pk, []).append(allocation.worker)
         self.allocated = any(a.worker_id == user.pk for a in allocations)
+        # Council staff who visit the children (their social workers and family support worker).
+        self.visits_children = not user.is_partner_agency and any(
+            a.worker_id == user.pk and a.case_role in CHILD_VISITING_CASE_ROLES for a in allocations
+        )
         if adult_ids is None:
             adult_ids = list(family.members.filter(member_type="adult").values_list("person_id", flat=True))
         self.shared = set(
@@ -158,6 +167,19 @@ class FamilyDisclosure:
                 f"No basis for sharing this in the team has been recorded yet. Ask {who}.",
             )
         return Disclosure(False, "Restricted", f"Ask {who}.")
+
+    def for_placement(self) -> Disclosure:
+        """Where a looked-after child is placed: for the family's managers and the council staff who visit
+        the children, not for the practitioners who work with the parents the child may be protected
+        from, business support, or emergency access."""
+        if self.is_manager or (self.visits_children and not self.emergency_only):
+            return SHOWN
+        return Disclosure(
+            False,
+            "Withheld",
+            "Only the child's social workers and managers see where a child is placed. "
+            f"Ask {self._manager_name()}.",
+        )
 
     def can_record_adult_detail(self, person_id) -> bool:
         return not self.emergency_only and (self.is_own_practitioner(person_id) or self.is_manager)

@@ -4,10 +4,11 @@ Read without a query of their own for the statuses (each fact is a subquery on t
 query) and one query for the children's due work, whatever the number of children. The statutory facts
 come from the child's journey records; the labels are the DfE's (journey/codes.py).
 
-A looked-after child's placement postcode is sealed (access/policies.py, FamilyDisclosure): a placement
-is where a child lives away from the adults they were protected from, like a refuge, so the family's team
-manager and service managers see it and everyone else is told who to ask. It is read from the database
-only for a user the disclosure shows it to, so a sealed value is never in a page's context.
+A looked-after child's placement postcode is withheld (access/policies.py, FamilyDisclosure.for_placement):
+a placement is where a child lives away from the adults they may be protected from, so the family's
+managers and the council staff who visit the children see it, and everyone else (the parents'
+practitioners, business support, emergency access) is told who to ask. It is read from the database only
+for a user the disclosure shows it to, so a withheld value is never in a page's context.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
-from safeguarding.access.models import Sensitivity
 from safeguarding.access.policies import Disclosure, FamilyDisclosure
 from safeguarding.journey import codes
 from safeguarding.journey import models as journey
@@ -161,7 +161,7 @@ def child_status(member, disclosure: FamilyDisclosure) -> ChildStatus:
             legal_status=_label(codes.LegalStatus.choices, get("lac_legal_status")),
             placement_type=_label(codes.PlacementType.choices, placement),
             placement_postcode=None,
-            placement_disclosure=disclosure.for_record(Sensitivity.SEALED),
+            placement_disclosure=disclosure.for_placement(),
             placed_at_home=placement == codes.PlacementType.P1,
         )
     if get("cp_start"):

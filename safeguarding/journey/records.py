@@ -144,12 +144,23 @@ class Section:
         return self.title.lower().replace(" ", "-")
 
 
-def correction_views(corrections, model) -> list[CorrectionView]:
+# Where a looked-after child is placed is for those who visit the child and record their journey (the
+# child's social workers, family support worker and managers), not for the practitioners who work with the
+# parents the child may be protected from, business support, or emergency access (issue #8; the family
+# page's status line follows the same rule through FamilyDisclosure.for_placement).
+WITHHELD_PLACEMENT_FIELDS = {journey.LookedAfterEpisode: {"placement_postcode"}}
+WITHHELD = "Withheld: only the child's social workers and their managers see where a child is placed"
+
+
+def correction_views(corrections, model, *, withheld=frozenset()) -> list[CorrectionView]:
     return [
         CorrectionView(
             correction,
             [
-                (display_label_for(model, name), before, after)
+                (
+                    display_label_for(model, name),
+                    *((WITHHELD, WITHHELD) if name in withheld else (before, after)),
+                )
                 for name, (before, after) in correction.changes.items()
             ],
         )
@@ -158,17 +169,19 @@ def correction_views(corrections, model) -> list[CorrectionView]:
 
 
 class _Builder:
-    def __init__(self, child, *, can_correct: bool):
+    def __init__(self, child, *, can_correct: bool, shows_placement: bool = True):
         self.child = child
         self.can_correct = can_correct
+        self.shows_placement = shows_placement
         self.corrections: dict[tuple[str, str], list[Correction]] = defaultdict(list)
         for correction in Correction.objects.filter(child=child).select_related("corrected_by"):
             self.corrections[(correction.record_type, str(correction.record_id))].append(correction)
 
     def view(self, record, parts=()) -> RecordView:
         model = type(record)
+        withheld = set() if self.shows_placement else WITHHELD_PLACEMENT_FIELDS.get(model, set())
         rows = [
-            (display_label_for(model, name), displayed_value(record, name))
+            (display_label_for(model, name), WITHHELD if name in withheld else displayed_value(record, name))
             for name in CORRECTABLE_FIELDS[model]
         ]
         rows += [(label, displayed_value(record, name)) for name, label in DERIVED_ROWS.get(model, ())]
@@ -176,7 +189,7 @@ class _Builder:
         return RecordView(
             record=record,
             rows=rows,
-            corrections=correction_views(self.corrections.get(key, []), model),
+            corrections=correction_views(self.corrections.get(key, []), model, withheld=withheld),
             correct_url=reverse(
                 "journey:record-correct", args=[self.child.pk, record._meta.model_name, record.pk]
             )
@@ -224,8 +237,9 @@ def step_follows(step: Step, open_now: dict[type[models.Model], list]) -> bool:
 
 def journey_page(user, child) -> dict:
     """Everything the child's journey page shows, in a fixed number of queries."""
-    can_correct = journey_can_correct(user, child)
-    build = _Builder(child, can_correct=can_correct)
+    allowed = journey_steps_can_record(user, child, [step.slug for step in STEPS])
+    can_correct = bool(allowed) and journey_can_correct(user, child)
+    build = _Builder(child, can_correct=can_correct, shows_placement=bool(allowed))
     of_child = {"child": child}
 
     episodes = list(
@@ -354,7 +368,6 @@ def journey_page(user, child) -> dict:
             journey.LookedAfterEpisode: looked_after,
         }
     )
-    allowed = journey_steps_can_record(user, child, [step.slug for step in STEPS])
     suggested, other = defaultdict(list), defaultdict(list)
     for step in STEPS:
         if step.slug in allowed:

@@ -176,14 +176,25 @@ def test_each_child_has_a_status_tag_and_line(client, fam):
     assert ">No open episode<" in noah and "No referral recorded" in noah
 
 
-def test_a_looked_after_childs_placement_postcode_is_sealed_from_a_social_worker(client, fam):
-    body = page(client, fam.lead, fam)
+def test_the_childs_social_worker_who_visits_them_sees_where_they_are_placed(client, fam):
+    peter = child_row(page(client, fam.lead, fam), fam.peter)
+    assert "Placement postcode: DB7 7QZ" in text(peter)
+    assert "placed away from home" in peter
+
+
+def test_the_parents_practitioner_is_told_the_placement_is_withheld_and_who_to_ask(client, fam):
+    # An adult practitioner works with the parents the child may be protected from.
+    practitioner = AllocationFactory(
+        family=fam.family,
+        worker=UserFactory(team=fam.team, role="adult_practitioner"),
+        case_role=CaseRole.RECOVERY_WORKER,
+    ).worker
+    body = page(client, practitioner, fam)
     peter = child_row(body, fam.peter)
-    assert "Placement postcode:" in peter and ">Sealed<" in peter
+    assert "Placement postcode:" in peter and ">Withheld<" in peter
     assert "Ask Maria Santos" in peter
     # Never in the page, in any form.
     assert "DB7 7QZ" not in body and "DB7" not in body
-    assert "placed away from home" in peter
 
 
 def test_the_team_manager_and_a_service_manager_see_the_placement_postcode(client, fam):

@@ -667,3 +667,21 @@ def test_a_child_who_moved_here_on_another_councils_plan_starts_it_at_the_transf
     plan = journey.ChildProtectionPlan.objects.get(child=world.child)
     assert plan.started_at_transfer_in and plan.start_date == day(10)
     assert world.child.deadlines.filter(kind=journey.DeadlineKind.FIRST_CORE_GROUP).exists()
+
+
+def test_where_a_looked_after_child_is_placed_is_withheld_from_the_parents_practitioner(client, world):
+    # The child's social worker, who visits them, sees the placement's postcode on the journey; the domestic
+    # abuse practitioner working with the mother (a partner agency) reads the journey without it.
+    episode = do(world.sw, world.child, "looked-after")
+    journey.LookedAfterEpisode.objects.filter(pk=episode.pk).update(placement_postcode="DB4 4QQ")
+    practitioner = AllocationFactory(
+        family=world.family,
+        worker=UserFactory(partner=True, team=world.team),
+        case_role=CaseRole.DA_VICTIM_PRACTITIONER,
+    ).worker
+    url = reverse("journey:child-journey", args=[world.child.pk])
+    client.force_login(world.sw)
+    assert "DB4 4QQ" in client.get(url).content.decode()
+    client.force_login(practitioner)
+    body = client.get(url).content.decode()
+    assert "DB4 4QQ" not in body and "Withheld: only the child" in body
