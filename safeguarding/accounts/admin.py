@@ -113,7 +113,7 @@ class UserAdmin(NoCaseContentAdmin, DjangoUserAdmin):
     list_filter = ["role", "organisation", "team", "is_active"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        ("Family Safeguarding", {"fields": ("role", "organisation", "team", "job_title")}),
+        ("Family Safeguarding", {"fields": ("role", "organisation", "team", "job_title", "phone")}),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
