@@ -2,7 +2,7 @@
 #
 #   make run              the demo on http://127.0.0.1:8000 (SQLite, seeded demo sign-ins)
 #   make run PORT=8080    or: PORT=8080 make run
-#   make test             the whole suite on SQLite, then on a throwaway PostgreSQL
+#   make test             the whole suite on SQLite, then on a throwaway PostgreSQL (in parallel: see below)
 #   make help             everything else
 #
 # Set-up is a chain of stamp files, so a second `make run` with nothing changed starts in a second:
@@ -19,6 +19,9 @@ PORT ?= 8000
 PYTHON ?= python3
 # Extra arguments for both pytest passes, e.g. make test PYTEST_ARGS="-k allocation -x".
 PYTEST_ARGS ?=
+# pytest-xdist workers for each pass: one per core ("auto"); each has its own test database and live
+# server. PYTEST_WORKERS=0 runs in one process (for --pdb, or to read a failure's output in order).
+PYTEST_WORKERS ?= auto
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -33,7 +36,7 @@ APT_PACKAGES := chromium chromium-driver fonts-liberation2 postgresql poppler-ut
 .PHONY: help setup run test system-deps bench lint
 
 help: ## List the targets
-	@echo "Usage: make TARGET [PORT=8000] [PYTEST_ARGS=...]"
+	@echo "Usage: make TARGET [PORT=8000] [PYTEST_ARGS=...] [PYTEST_WORKERS=auto]"
 	@echo
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
@@ -67,12 +70,14 @@ run: setup ## Migrate, seed the demo (prints the sign-ins), serve on 127.0.0.1:P
 # Both passes always run, so one database's failures never hide the other's; the target fails if
 # either failed, with pytest's own exit status (5 = no tests collected is a failure too).
 # DJANGO_SETTINGS_MODULE is unset because pytest-django lets it override pyproject.toml's test settings.
+# Each pass runs on PYTEST_WORKERS processes (pytest-xdist); the demo council is built once per worker and
+# database, not per test (conftest.py).
 test: setup system-deps ## Run the whole suite on SQLite, then on PostgreSQL (scripts/with-postgres)
 	@sqlite=0; postgres=0; \
 	echo; echo "==================== make test: pass 1 of 2: SQLite ===================="; \
-	env -u DATABASE_URL -u DJANGO_SETTINGS_MODULE $(PY) -m pytest $(PYTEST_ARGS) || sqlite=$$?; \
+	env -u DATABASE_URL -u DJANGO_SETTINGS_MODULE $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) || sqlite=$$?; \
 	echo; echo "==================== make test: pass 2 of 2: PostgreSQL ================"; \
-	env -u DJANGO_SETTINGS_MODULE scripts/with-postgres $(PY) -m pytest $(PYTEST_ARGS) || postgres=$$?; \
+	env -u DJANGO_SETTINGS_MODULE scripts/with-postgres $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) || postgres=$$?; \
 	echo; echo "==================== make test: summary ================================"; \
 	for pass in sqlite postgres; do \
 	  code=$${!pass}; \

@@ -2,7 +2,8 @@
 
 The browser is pytest-playwright's session-wide one (Debian's Chromium, see tests/conftest.py); each test
 gets fresh contexts. Browser tests use `transaction=True`, so the database is flushed after each test and
-every test seeds its own council (the demo scale takes well under a second).
+every test gets the demo council written back (its rows are copied once per test database, see conftest.py
+at the top of the repository).
 """
 
 import re
@@ -10,7 +11,6 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from safeguarding.demo.generator import build_council
 from safeguarding.demo.personas import DEMO_PASSWORD
 
 # The live server answers on one thread; a journey that waits longer than this for a page has found a bug.
@@ -18,9 +18,9 @@ DEFAULT_TIMEOUT_MS = 10_000
 
 
 @pytest.fixture
-def council(transactional_db):
-    """The small demo council (three teams, about 60 families and the named personas), seeded once."""
-    return build_council(scale="demo", seed=2026)
+def council(transactional_db, demo_council):
+    """The small demo council (three teams, about 60 families and the named personas), built once per test
+    database and written back before each test (see conftest.py at the top of the repository)."""
 
 
 @pytest.fixture

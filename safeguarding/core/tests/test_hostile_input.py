@@ -23,7 +23,6 @@ from safeguarding.accounts.models import Team, User
 from safeguarding.allocation.models import Allocation, CaseRole
 from safeguarding.core.forms import GovukDateWidget
 from safeguarding.demo import personas
-from safeguarding.demo.generator import build_council
 from safeguarding.journey import models as journey
 from safeguarding.journey.forms import CORRECT_FORMS, STEP_FORMS
 from safeguarding.journey.tests.journeys import POSTS, do
@@ -133,8 +132,8 @@ class Council:
 
 
 @pytest.fixture
-def council(db) -> Council:
-    build_council(scale="demo", seed=2026)
+def council(demo_council) -> Council:
+    """The demo council (built once per test database: see conftest.py at the top of the repository)."""
     asha = User.objects.get(username="asha")
     family = (
         Family.objects.filter(

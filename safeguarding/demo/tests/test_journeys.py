@@ -75,8 +75,9 @@ def broken_records(today: datetime.date) -> list[str]:
 
 
 @pytest.fixture
-def council(db):
-    return build_council(scale="demo", seed=2026)
+def council(demo_council):
+    """The demo council as `build_council(scale="demo", seed=2026)` writes it today, built once per test
+    database (see conftest.py at the top of the repository)."""
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from django.utils import timezone
 from safeguarding.accounts.models import User
 from safeguarding.allocation.models import Allocation, CaseRole
 from safeguarding.demo import personas
-from safeguarding.demo.generator import build_council
 from safeguarding.people.models import Address, Family, FamilyMember, Person, Relationship
 
 VALID_NHS_NUMBER = "9434765919"  # worked in test_identifiers.py: remainder 2, check digit 9
@@ -82,8 +81,8 @@ def assert_field_error(response, field: str, message: str, *, anchor: str | None
 
 
 @pytest.fixture
-def council(db):
-    build_council(scale="demo", seed=2026)
+def council(demo_council):
+    """The demo council (built once per test database: see conftest.py at the top of the repository)."""
 
 
 @pytest.fixture

@@ -1,0 +1,89 @@
+"""The demo council, built once per test database and handed to every test that asks for it.
+
+`build_council(scale="demo", seed=2026)` (about 60 families, 6,800 rows) takes a second or two; the
+hostile-input, form and browser tests used to run it once per test. Now:
+
+1. `demo_council_rows` (once per test database, so once per pytest-xdist worker and database): builds the
+   council in a transaction, copies out the rows it wrote (tests/demo_snapshot.py: each database's own
+   text form of every value, so the audit log's hash chain still verifies) and rolls the build back. The
+   test database is left as it was: tests that do not ask for the demo never see it.
+2. `demo_council` (per test) puts those rows back in a tenth of the time the build takes:
+   - in an ordinary test (`db`), inside the test's transaction, so they go when it is rolled back;
+   - in a browser test (`transaction=True`, `live_server`), committed, so the live server's thread sees
+     them; pytest-django empties every table after such a test, as before.
+3. A module whose every test asks for `demo_council` without `transaction=True` gets the rows once for
+   the whole module, in an outer transaction that is rolled back after its last test. Each test still runs
+   in its own savepoint, rolled back after it, so tests stay isolated from each other.
+
+The rows are those of a council built on the day the session starts (`timezone.localdate()`), exactly as
+each test used to build it on the day it ran.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+
+from safeguarding.demo.generator import build_council
+from tests import demo_snapshot
+
+
+def _transactional(item: pytest.Item) -> bool:
+    """The same test pytest-django applies: such a test commits, and the tables are emptied after it."""
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or "transactional_db" in names
+        or "live_server" in names
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_council_rows(django_db_setup, django_db_blocker) -> list[demo_snapshot.Table]:
+    """The rows of the demo council, built once in this test database and rolled back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        before = demo_snapshot.read_all()
+        build_council(scale="demo", seed=2026)
+        rows = demo_snapshot.rows_added(before, demo_snapshot.read_all())
+        transaction.set_rollback(True)
+    return rows
+
+
+# Set while a module's outer transaction holds the demo council (point 3 of the module docstring).
+_held_for_module = False
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _demo_council_for_the_module(request, django_db_blocker):
+    items = [item for item in request.session.items if getattr(item, "module", None) is request.module]
+    if not items or not all(
+        "demo_council" in getattr(item, "fixturenames", ()) and not _transactional(item) for item in items
+    ):
+        yield
+        return
+    global _held_for_module
+    rows = request.getfixturevalue("demo_council_rows")
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        demo_snapshot.insert(rows)
+    _held_for_module = True
+    try:
+        yield
+    finally:
+        _held_for_module = False
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo_council(db, demo_council_rows) -> None:
+    """The demo council (three teams, about 60 families and the named personas) is in the database."""
+    if not connection.in_atomic_block:
+        # A transactional test: commit the rows, so the live server sees them.
+        with transaction.atomic():
+            demo_snapshot.insert(demo_council_rows)
+    elif not _held_for_module:
+        demo_snapshot.insert(demo_council_rows)
