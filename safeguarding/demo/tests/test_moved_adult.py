@@ -5,18 +5,16 @@ import pytest
 from django.urls import reverse
 
 from safeguarding.accounts.models import User
-from safeguarding.demo.generator import build_council
 from safeguarding.demo.personas import SOUTH_TEAM
 from safeguarding.people.models import Address, FamilyMember
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = pytest.mark.django_db
 
 REFUGE = "12 Haven Close"
 
 
 @pytest.fixture
-def mother(db):
-    build_council(scale="demo", seed=2026)
+def mother(demo_council):
     return Address.objects.get(line_1=REFUGE, is_protected=True).person
 
 
