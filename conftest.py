@@ -32,11 +32,12 @@ def _transactional(item: pytest.Item) -> bool:
     """The same test pytest-django applies: such a test commits, and the tables are emptied after it."""
     marker = item.get_closest_marker("django_db")
     names = getattr(item, "fixturenames", ())
-    return bool(
-        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
-        or "transactional_db" in names
-        or "live_server" in names
-    )
+    if marker is not None:
+        # django_db(transaction=False, reset_sequences=False, ...), by keyword or position.
+        args = dict(zip(("transaction", "reset_sequences"), marker.args, strict=False)) | marker.kwargs
+        if args.get("transaction") or args.get("reset_sequences"):
+            return True
+    return "transactional_db" in names or "live_server" in names
 
 
 @pytest.fixture(scope="session")
