@@ -336,8 +336,10 @@ def test_the_family_chronology_merges_the_same_way(client, fam):
 
     body = client.get(reverse("journey:family-chronology", args=[fam.family.pk])).content.decode()
 
-    assert body.count('<h3 class="moj-timeline__title">Core group meeting</h3>') == 1
-    assert '<p class="moj-timeline__byline">for Lindsey and Emily</p>' in body
+    # One entry for the meeting, naming both children, with a link to each child's record.
+    assert body.count('<h3 class="moj-timeline__title">Core group meeting') == 1
+    assert '<span class="app-timeline__children">for Lindsey and Emily</span>' in body
+    assert "View the record for" in body
 
 
 def test_the_family_page_read_is_audited(client, fam):
