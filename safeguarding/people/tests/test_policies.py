@@ -44,17 +44,12 @@ from django.utils import timezone
 
 from safeguarding.access.models import EmergencyAccess, SharingBasis
 from safeguarding.accounts.models import Organisation, User
+from safeguarding.accounts.tests.factories import PartnerOrganisationFactory, TeamFactory, UserFactory
 from safeguarding.allocation.models import Allocation, CaseRole
-from safeguarding.core.tests.factories import (
-    AllocationFactory,
-    FamilyFactory,
-    FamilyMemberFactory,
-    PartnerOrganisationFactory,
-    TeamFactory,
-    UserFactory,
-)
+from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.journey.models import Correction, EpisodeOfNeed, Visit
 from safeguarding.people.models import Address, AdultDetail, Family, Person, Relationship
+from safeguarding.people.tests.factories import FamilyFactory, FamilyMemberFactory
 
 # Column -> the URL name it exercises. The URL walk below fails for any page that has no column here.
 COLUMNS = {
