@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from safeguarding.access.models import EmergencyAccess
 from safeguarding.accounts.models import User
+from safeguarding.accounts.tests.factories import UserFactory
 from safeguarding.audit.models import AuditEvent
-from safeguarding.core.tests.factories import FamilyFactory, FamilyMemberFactory, UserFactory
+from safeguarding.people.tests.factories import FamilyFactory, FamilyMemberFactory
 
 pytestmark = pytest.mark.django_db
 

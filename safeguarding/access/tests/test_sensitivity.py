@@ -22,15 +22,11 @@ from safeguarding.access.models import SharingBasis
 from safeguarding.access.policies import FamilyDisclosure
 from safeguarding.access.services import emergency_access_start, sharing_basis_record, sharing_basis_withdraw
 from safeguarding.accounts.models import User
+from safeguarding.accounts.tests.factories import UserFactory
 from safeguarding.allocation.models import CaseRole
-from safeguarding.core.tests.factories import (
-    AddressFactory,
-    AllocationFactory,
-    FamilyFactory,
-    FamilyMemberFactory,
-    UserFactory,
-)
+from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.people.models import AdultDetail
+from safeguarding.people.tests.factories import AddressFactory, FamilyFactory, FamilyMemberFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from safeguarding.accounts.models import User
-from safeguarding.core.tests.factories import TeamFactory, UserFactory
+from safeguarding.accounts.tests.factories import TeamFactory, UserFactory
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from safeguarding.accounts import services
 from safeguarding.accounts.models import User
-from safeguarding.core.tests.factories import UserFactory
+from safeguarding.accounts.tests.factories import UserFactory
 from safeguarding.governance import selectors
 
 

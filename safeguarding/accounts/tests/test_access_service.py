@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 
 from safeguarding.accounts import services
 from safeguarding.accounts.models import Team, User
+from safeguarding.accounts.tests.factories import PartnerOrganisationFactory
 from safeguarding.audit.models import AuditEvent
-from safeguarding.core.tests.factories import PartnerOrganisationFactory
 
 Action = AuditEvent.Action
 

@@ -7,9 +7,11 @@ import pytest
 from django.urls import reverse
 
 from safeguarding.accounts.models import Team, User
+from safeguarding.accounts.tests.factories import PartnerOrganisationFactory
 from safeguarding.allocation.models import Allocation
+from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.audit.models import AuditEvent
-from safeguarding.core.tests.factories import AllocationFactory, FamilyFactory, PartnerOrganisationFactory
+from safeguarding.people.tests.factories import FamilyFactory
 
 Action = AuditEvent.Action
 OWN_ROLE = "You cannot change your own role. Ask another system administrator to make this change."

@@ -11,17 +11,12 @@ from django.urls import reverse
 from safeguarding.access.models import SharingBasis
 from safeguarding.accounts.admin import ADMIN_APPS, CASE_RECORDS_REFER
 from safeguarding.accounts.models import Organisation, Team, User
+from safeguarding.accounts.tests.factories import OrganisationFactory, TeamFactory, UserFactory
 from safeguarding.allocation.models import CaseRole
+from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.audit.models import AuditEvent
-from safeguarding.core.tests.factories import (
-    AllocationFactory,
-    FamilyFactory,
-    FamilyMemberFactory,
-    OrganisationFactory,
-    TeamFactory,
-    UserFactory,
-)
 from safeguarding.people.models import AdultDetail
+from safeguarding.people.tests.factories import FamilyFactory, FamilyMemberFactory
 
 # Words that appear only in the case records below: none may reach an admin page.
 CASE_WORDS = ["Carter", "FAM-CARTER", "Dana", "Drug or alcohol use", "Safeguarding of children", "consent"]

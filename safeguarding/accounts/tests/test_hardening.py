@@ -16,14 +16,11 @@ import pytest
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from safeguarding.accounts.tests.factories import UserFactory
+from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.audit.models import AuditEvent
 from safeguarding.core.reporting import NoPersonalDataExceptionReporterFilter
-from safeguarding.core.tests.factories import (
-    AllocationFactory,
-    FamilyFactory,
-    FamilyMemberFactory,
-    UserFactory,
-)
+from safeguarding.people.tests.factories import FamilyFactory, FamilyMemberFactory
 
 ROOT = Path(__file__).resolve().parents[3]
 POLICY = (

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding.accounts.models import SignInFailure, SignInLockout
+from safeguarding.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from safeguarding.audit.models import AuditEvent
-from safeguarding.core.tests.factories import TEST_PASSWORD, UserFactory
 
 Action = AuditEvent.Action
 SIGN_IN = reverse("accounts:sign-in")

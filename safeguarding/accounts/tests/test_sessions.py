@@ -10,10 +10,12 @@ import pytest
 from django.urls import reverse
 
 from safeguarding.accounts import sessions
+from safeguarding.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from safeguarding.allocation.models import CaseRole
+from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.audit.models import AuditEvent
-from safeguarding.core.tests.factories import TEST_PASSWORD, AllocationFactory, FamilyFactory, UserFactory
 from safeguarding.people.models import Family, Person
+from safeguarding.people.tests.factories import FamilyFactory
 
 Action = AuditEvent.Action
 SIGN_IN = reverse("accounts:sign-in")

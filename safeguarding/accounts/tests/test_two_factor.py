@@ -15,8 +15,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguarding.accounts.models import SignInLockout
+from safeguarding.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from safeguarding.audit.models import AuditEvent
-from safeguarding.core.tests.factories import TEST_PASSWORD, UserFactory
 
 Action = AuditEvent.Action
 SIGN_IN = reverse("accounts:sign-in")

@@ -16,17 +16,13 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from safeguarding.accounts.tests.factories import TeamFactory, UserFactory
 from safeguarding.allocation.models import Allocation, CaseRole, EndReason
 from safeguarding.allocation.services import allocation_create, allocation_end
+from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.audit.models import AuditEvent
 from safeguarding.casefile import caseload as selectors
-from safeguarding.core.tests.factories import (
-    AllocationFactory,
-    FamilyFactory,
-    FamilyMemberFactory,
-    TeamFactory,
-    UserFactory,
-)
+from safeguarding.people.tests.factories import FamilyFactory, FamilyMemberFactory
 
 LEAD = CaseRole.LEAD_SOCIAL_WORKER
 

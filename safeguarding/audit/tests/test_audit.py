@@ -17,22 +17,20 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
 
-from safeguarding.allocation import services as allocation_services
-from safeguarding.allocation.models import Allocation, CaseRole
-from safeguarding.audit.models import AuditEvent, AuditEventImmutable
-from safeguarding.audit.services import audit_record
-from safeguarding.core.tests.factories import (
+from safeguarding.accounts.tests.factories import (
     TEST_PASSWORD,
-    AddressFactory,
-    AllocationFactory,
-    FamilyFactory,
-    FamilyMemberFactory,
     PartnerOrganisationFactory,
     TeamFactory,
     UserFactory,
 )
+from safeguarding.allocation import services as allocation_services
+from safeguarding.allocation.models import Allocation, CaseRole
+from safeguarding.allocation.tests.factories import AllocationFactory
+from safeguarding.audit.models import AuditEvent, AuditEventImmutable
+from safeguarding.audit.services import audit_record
 from safeguarding.people import services as people_services
 from safeguarding.people.models import Address, Family, FamilyMember, Person, Relationship
+from safeguarding.people.tests.factories import AddressFactory, FamilyFactory, FamilyMemberFactory
 
 Action = AuditEvent.Action
 CLIENT_IP = "203.0.113.7"  # TEST-NET-3: a documentation address, never a real one

@@ -20,10 +20,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
+from safeguarding.accounts.tests.factories import UserFactory
 from safeguarding.audit import chain
 from safeguarding.audit.models import AuditEvent, AuditEventUnchained
 from safeguarding.audit.services import audit_record, audit_record_many
-from safeguarding.core.tests.factories import FamilyFactory, UserFactory
+from safeguarding.people.tests.factories import FamilyFactory
 
 Action = AuditEvent.Action
 TABLE = AuditEvent._meta.db_table

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
+from safeguarding.accounts.tests.factories import UserFactory
 from safeguarding.audit.models import AuditEvent
-from safeguarding.core.tests.factories import UserFactory
 
 BEFORE_CHAIN = [("audit", "0003_action_vocabulary_in_code")]
 

@@ -3,9 +3,10 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from safeguarding.accounts.tests.factories import TeamFactory, UserFactory
 from safeguarding.audit.models import AuditEvent, AuditEventImmutable, AuditSubject
 from safeguarding.audit.services import Action, SubjectsMissing, audit_record, audit_record_many
-from safeguarding.core.tests.factories import FamilyFactory, FamilyMemberFactory, TeamFactory, UserFactory
+from safeguarding.people.tests.factories import FamilyFactory, FamilyMemberFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,17 +11,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from safeguarding.accounts.tests.factories import TeamFactory, UserFactory
 from safeguarding.allocation.models import CaseRole
+from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.audit.models import AuditEvent
 from safeguarding.casefile import selectors
-from safeguarding.core.tests.factories import (
-    AllocationFactory,
-    FamilyFactory,
-    FamilyMemberFactory,
-    TeamFactory,
-    UserFactory,
-)
 from safeguarding.journey import models as journey
+from safeguarding.people.tests.factories import FamilyFactory, FamilyMemberFactory
 from safeguarding.tasks.models import Deadline
 
 pytestmark = pytest.mark.django_db

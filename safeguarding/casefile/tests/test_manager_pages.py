@@ -11,15 +11,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from safeguarding.accounts.tests.factories import TeamFactory, UserFactory
 from safeguarding.allocation.models import CaseRole
+from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.casefile import caseload
-from safeguarding.core.tests.factories import (
-    AllocationFactory,
-    FamilyFactory,
-    FamilyMemberFactory,
-    TeamFactory,
-    UserFactory,
-)
+from safeguarding.people.tests.factories import FamilyFactory, FamilyMemberFactory
 from safeguarding.tasks.models import Deadline
 
 pytestmark = pytest.mark.django_db

@@ -9,16 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding.access.models import Sensitivity, SharingBasis
+from safeguarding.accounts.tests.factories import TeamFactory, UserFactory
 from safeguarding.allocation.models import CaseRole
-from safeguarding.core.tests.factories import (
-    AddressFactory,
-    AllocationFactory,
-    FamilyFactory,
-    FamilyMemberFactory,
-    TeamFactory,
-    UserFactory,
-)
+from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.people.models import Address, AdultDetail
+from safeguarding.people.tests.factories import AddressFactory, FamilyFactory, FamilyMemberFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from safeguarding.core.tests.factories import TeamFactory, UserFactory
+from safeguarding.accounts.tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

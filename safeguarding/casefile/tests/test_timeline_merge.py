@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from safeguarding.core.chronology import child_chronology, child_names, natural_list
-from safeguarding.core.tests.factories import FamilyFactory, FamilyMemberFactory
 from safeguarding.journey import models as journey
+from safeguarding.people.tests.factories import FamilyFactory, FamilyMemberFactory
 
 pytestmark = pytest.mark.django_db
 

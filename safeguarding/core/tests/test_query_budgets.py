@@ -16,19 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from safeguarding.accounts.tests.factories import PartnerOrganisationFactory, TeamFactory, UserFactory
 from safeguarding.allocation.models import CaseRole
+from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.audit.models import AuditEvent
-from safeguarding.core.tests.factories import (
-    AddressFactory,
-    AllocationFactory,
-    FamilyFactory,
-    FamilyMemberFactory,
-    PartnerOrganisationFactory,
-    PersonFactory,
-    RelationshipFactory,
-    TeamFactory,
-    UserFactory,
-)
 from safeguarding.journey.deadlines import deadlines_refresh
 from safeguarding.journey.models import (
     ChildProtectionPlan,
@@ -36,6 +27,13 @@ from safeguarding.journey.models import (
     EpisodeOfNeed,
     LookedAfterEpisode,
     Visit,
+)
+from safeguarding.people.tests.factories import (
+    AddressFactory,
+    FamilyFactory,
+    FamilyMemberFactory,
+    PersonFactory,
+    RelationshipFactory,
 )
 
 # Ceilings: what each page costs today plus one. They include the session, the signed-in user, their

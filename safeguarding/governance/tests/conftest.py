@@ -9,16 +9,15 @@ import types
 import pytest
 from django.utils import timezone
 
+from safeguarding.accounts.tests.factories import TeamFactory, UserFactory
 from safeguarding.allocation.models import CaseRole
+from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.audit import services
-from safeguarding.core.tests.factories import (
+from safeguarding.people.tests.factories import (
     AddressFactory,
-    AllocationFactory,
     FamilyFactory,
     FamilyMemberFactory,
     RelationshipFactory,
-    TeamFactory,
-    UserFactory,
 )
 
 

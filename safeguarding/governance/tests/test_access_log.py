@@ -18,12 +18,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from safeguarding.accounts.tests.factories import UserFactory
 from safeguarding.allocation import services as allocation_services
 from safeguarding.allocation.models import CaseRole
 from safeguarding.audit.models import AuditEvent
 from safeguarding.audit.services import audit_record
-from safeguarding.core.tests.factories import FamilyMemberFactory, UserFactory
 from safeguarding.people import services as people_services
+from safeguarding.people.tests.factories import FamilyMemberFactory
 
 Action = AuditEvent.Action
 

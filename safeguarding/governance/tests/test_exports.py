@@ -10,9 +10,9 @@ import io
 import pytest
 from django.urls import reverse
 
+from safeguarding.accounts.tests.factories import UserFactory
 from safeguarding.audit.models import AuditEvent
 from safeguarding.audit.services import audit_record
-from safeguarding.core.tests.factories import UserFactory
 from safeguarding.governance.exports import FORMULA_PREFIXES, neutralise
 
 Action = AuditEvent.Action

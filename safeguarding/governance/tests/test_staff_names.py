@@ -13,11 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from safeguarding.accounts.tests.factories import UserFactory
 from safeguarding.allocation import services as allocation_services
 from safeguarding.allocation.models import CaseRole, EndReason
 from safeguarding.audit.models import AuditEvent
 from safeguarding.audit.services import audit_record
-from safeguarding.core.tests.factories import UserFactory
 from safeguarding.governance import selectors
 
 from .test_access_log import family_log, table_rows

@@ -12,10 +12,12 @@ import zipfile
 import pytest
 from django.urls import reverse
 
+from safeguarding.accounts.tests.factories import UserFactory
 from safeguarding.allocation.models import CaseRole
+from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.audit.models import AuditEvent
-from safeguarding.core.tests.factories import AllocationFactory, FamilyMemberFactory, UserFactory
 from safeguarding.people import services as people_services
+from safeguarding.people.tests.factories import FamilyMemberFactory
 
 Action = AuditEvent.Action
 FILES = {

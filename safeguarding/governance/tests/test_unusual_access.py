@@ -17,11 +17,12 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from safeguarding.accounts.tests.factories import UserFactory
 from safeguarding.audit.models import AuditEvent
 from safeguarding.audit.services import audit_record
-from safeguarding.core.tests.factories import FamilyFactory, FamilyMemberFactory, UserFactory
 from safeguarding.governance import selectors
 from safeguarding.governance.selectors import Period
+from safeguarding.people.tests.factories import FamilyFactory, FamilyMemberFactory
 
 Action = AuditEvent.Action
 NOON = datetime.time(12)

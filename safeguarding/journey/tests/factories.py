@@ -16,7 +16,6 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
-from safeguarding.core.tests.factories import PersonFactory
 from safeguarding.journey import clocks, codes
 from safeguarding.journey.models import (
     Assessment,
@@ -35,6 +34,7 @@ from safeguarding.journey.models import (
     Section47Enquiry,
     Visit,
 )
+from safeguarding.people.tests.factories import PersonFactory
 
 BORN = datetime.date(2015, 6, 1)
 REFERRAL = datetime.date(2025, 3, 3)

@@ -10,14 +10,11 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
+from safeguarding.accounts.tests.factories import TeamFactory
 from safeguarding.allocation.models import CaseRole
-from safeguarding.core.tests.factories import (
-    AllocationFactory,
-    FamilyFactory,
-    FamilyMemberFactory,
-    TeamFactory,
-)
+from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.journey import services
+from safeguarding.people.tests.factories import FamilyFactory, FamilyMemberFactory
 
 BASE = timezone.localdate() - datetime.timedelta(days=150)
 

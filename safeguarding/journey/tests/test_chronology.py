@@ -12,9 +12,9 @@ from django.utils import timezone
 from safeguarding.audit.models import AuditEvent
 from safeguarding.core import chronology
 from safeguarding.core.chronology import ChronologyEvent, child_chronology
-from safeguarding.core.tests.factories import FamilyMemberFactory
 from safeguarding.journey import chronology as journey_chronology
 from safeguarding.journey import models as journey
+from safeguarding.people.tests.factories import FamilyMemberFactory
 
 from .journeys import day, do, make_world
 from .test_views import allocated

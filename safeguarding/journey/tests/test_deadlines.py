@@ -15,7 +15,6 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from safeguarding.core.tests.factories import FamilyFactory, FamilyMemberFactory, PersonFactory
 from safeguarding.journey import clocks
 from safeguarding.journey.deadlines import ChildJourney, DueDate, child_deadlines, deadlines_refresh
 from safeguarding.journey.models import (
@@ -32,6 +31,7 @@ from safeguarding.journey.models import (
     Section47Enquiry,
     Visit,
 )
+from safeguarding.people.tests.factories import FamilyFactory, FamilyMemberFactory, PersonFactory
 from safeguarding.tasks.models import Deadline
 
 Kind = DeadlineKind

@@ -9,8 +9,8 @@ import datetime
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from safeguarding.accounts.tests.factories import UserFactory
 from safeguarding.audit.models import AuditEvent
-from safeguarding.core.tests.factories import FamilyFactory, FamilyMemberFactory, UserFactory
 from safeguarding.journey import rules, services
 from safeguarding.journey.models import (
     Assessment,
@@ -31,6 +31,7 @@ from safeguarding.journey.models import (
     Visit,
 )
 from safeguarding.journey.steps import STEPS, STEPS_BY_SLUG
+from safeguarding.people.tests.factories import FamilyFactory, FamilyMemberFactory
 
 from .factories import (
     AssessmentFactory,

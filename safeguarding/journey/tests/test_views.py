@@ -17,19 +17,16 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from safeguarding.accounts.models import User
+from safeguarding.accounts.tests.factories import TeamFactory, UserFactory
 from safeguarding.allocation.models import CaseRole
+from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.audit.models import AuditEvent
-from safeguarding.core.tests.factories import (
-    AllocationFactory,
-    FamilyMemberFactory,
-    TeamFactory,
-    UserFactory,
-)
 from safeguarding.journey import models as journey
 from safeguarding.journey import records
 from safeguarding.journey.forms import STEP_FORMS
 from safeguarding.journey.records import journey_page
 from safeguarding.journey.steps import CORRECTABLE_FIELDS, STEPS, STEPS_BY_SLUG
+from safeguarding.people.tests.factories import FamilyMemberFactory
 from safeguarding.tasks.models import Deadline
 
 from .journeys import CP_PLAN, POSTS, dates, day, do, make_world

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from safeguarding.accounts.models import User
+from safeguarding.accounts.tests.factories import TeamFactory, UserFactory
 from safeguarding.allocation.models import Allocation, CaseRole
 from safeguarding.audit.models import AuditEvent
-from safeguarding.core.tests.factories import TeamFactory, UserFactory
 from safeguarding.people.models import Family
 
 pytestmark = pytest.mark.django_db

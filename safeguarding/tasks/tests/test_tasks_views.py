@@ -14,18 +14,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from safeguarding.accounts.tests.factories import PartnerOrganisationFactory, TeamFactory, UserFactory
 from safeguarding.allocation.models import CaseRole
+from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.audit.models import AuditEvent
-from safeguarding.core.tests.factories import (
-    AllocationFactory,
-    FamilyFactory,
-    FamilyMemberFactory,
-    PartnerOrganisationFactory,
-    TeamFactory,
-    UserFactory,
-)
 from safeguarding.journey.deadlines import deadlines_refresh
 from safeguarding.journey.models import DeadlineKind, EpisodeOfNeed
+from safeguarding.people.tests.factories import FamilyFactory, FamilyMemberFactory
 from safeguarding.tasks import selectors
 from safeguarding.tasks.models import Deadline
 

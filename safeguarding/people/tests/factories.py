@@ -1,11 +1,8 @@
-"""factory_boy factories for the whole test suite. Synthetic data only.
+"""factory_boy factories for families, people and their addresses. Synthetic data only.
 
 NHS numbers come from the 999 range the NHS sets aside for testing and always carry a correct modulus 11
 check digit; postcodes use the non-existent DB area, like the demo council.
 
-    sw = UserFactory(team=team)                                  # a council social worker in `team`
-    dan = UserFactory(partner=True, team=team)                   # an adult practitioner from a charity
-    AllocationFactory(family=family, worker=sw, case_role=CaseRole.LEAD_SOCIAL_WORKER)
     FamilyMemberFactory(family=family)                           # a child in the family
     FamilyMemberFactory(family=family, adult=True)               # an adult in the family
 """
@@ -18,13 +15,10 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from safeguarding.accounts.models import Organisation, Team, User
-from safeguarding.allocation.models import Allocation, CaseRole
+from safeguarding.accounts.tests.factories import TeamFactory
 from safeguarding.people.identifiers import nhs_number_check_digit
 from safeguarding.people.models import Address, Family, FamilyMember, Person, Relationship
 
-TEST_PASSWORD = "synthetic-test-password-1"
-COUNCIL_NAME = "Synthetic Borough Council"
 TODAY = timezone.localdate
 
 
@@ -41,68 +35,6 @@ def synthetic_nhs_number(n: int) -> str:
         if check is not None:
             return first_nine + str(check)
     raise AssertionError("unreachable: a block of ten always holds a valid NHS number")
-
-
-class OrganisationFactory(DjangoModelFactory):
-    """The council by default (one shared row); `PartnerOrganisationFactory` for a partner agency."""
-
-    class Meta:
-        model = Organisation
-        django_get_or_create = ("name",)
-
-    name = COUNCIL_NAME
-    kind = Organisation.Kind.COUNCIL
-
-    class Params:
-        partner = factory.Trait(
-            name=factory.Sequence(lambda n: f"Synthetic Partner Agency {n}"), kind=Organisation.Kind.CHARITY
-        )
-
-
-class PartnerOrganisationFactory(OrganisationFactory):
-    """A partner agency that employs adult practitioners: kind=charity, nhs_trust, probation, ..."""
-
-    name = factory.Sequence(lambda n: f"Synthetic Partner Agency {n}")
-    kind = Organisation.Kind.CHARITY
-
-
-class TeamFactory(DjangoModelFactory):
-    class Meta:
-        model = Team
-
-    name = factory.Sequence(lambda n: f"Team {n} Family Safeguarding")
-    organisation = factory.SubFactory(OrganisationFactory)
-
-
-class UserFactory(DjangoModelFactory):
-    """A member of staff, a council social worker in a new team unless told otherwise.
-
-    `partner=True` makes an adult practitioner employed by a partner agency (a charity unless
-    `organisation` is given); `superuser=True` makes a system administrator with Django superuser rights.
-    The password is TEST_PASSWORD.
-    """
-
-    class Meta:
-        model = User
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name", locale="en_GB")
-    last_name = factory.Faker("last_name", locale="en_GB")
-    email = factory.LazyAttribute(lambda o: f"{o.username}@test.invalid")
-    role = User.Role.SOCIAL_WORKER
-    team = factory.SubFactory(TeamFactory)
-    organisation = factory.LazyAttribute(lambda o: o.team.organisation if o.team else OrganisationFactory())
-    password = factory.django.Password(TEST_PASSWORD)
-    is_active = True
-
-    class Params:
-        partner = factory.Trait(
-            role=User.Role.ADULT_PRACTITIONER,
-            organisation=factory.SubFactory(PartnerOrganisationFactory),
-        )
-        superuser = factory.Trait(
-            role=User.Role.SYSTEM_ADMINISTRATOR, team=None, is_staff=True, is_superuser=True
-        )
 
 
 class FamilyFactory(DjangoModelFactory):
@@ -164,22 +96,3 @@ class AddressFactory(DjangoModelFactory):
     town = "Demoborough"
     postcode = factory.Sequence(lambda n: f"DB{n % 9 + 1} {n % 9 + 1}AA")
     moved_in_on = factory.LazyFunction(lambda: TODAY() - datetime.timedelta(days=400))
-
-
-class AllocationFactory(DjangoModelFactory):
-    """A current allocation of a worker in the family's team, as a (non-lead) social worker by default."""
-
-    class Meta:
-        model = Allocation
-
-    family = factory.SubFactory(FamilyFactory)
-    worker = factory.SubFactory(UserFactory, team=factory.SelfAttribute("..family.team"))
-    case_role = CaseRole.SOCIAL_WORKER
-    start_date = factory.LazyFunction(lambda: TODAY() - datetime.timedelta(days=30))
-    end_date = None
-
-    class Params:
-        ended = factory.Trait(
-            end_date=factory.LazyFunction(lambda: TODAY() - datetime.timedelta(days=1)),
-            end_reason="Case transferred",
-        )

@@ -1,6 +1,10 @@
 """Arbitrary and hostile text in every input of the audit pages: the worker filter, the date boxes, the
 page number, the record lookup. Whatever is typed, the answer is a page (never a server error), and
-anything echoed back is escaped."""
+anything echoed back is escaped.
+
+Not the demo council: the audit pages' own small council (the Carter family and an auditor), from
+safeguarding/governance/tests/conftest.py, in place of tests/hostile/conftest.py's.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,11 @@ import pytest
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from safeguarding.governance.tests import conftest as governance
+
+# The audit pages' council fixture, in place of the demo council of tests/hostile/conftest.py.
+council = governance.council
 
 HYPOTHESIS = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -1,0 +1,49 @@
+"""The permission matrix's one family and its people: see matrix.py."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from safeguarding.access.models import SharingBasis
+from safeguarding.accounts.tests.factories import TeamFactory, UserFactory
+from safeguarding.allocation.models import CaseRole
+from safeguarding.allocation.tests.factories import AllocationFactory
+from safeguarding.journey.models import EpisodeOfNeed
+from safeguarding.people.tests.factories import FamilyFactory, FamilyMemberFactory
+from tests.permissions.matrix import SEARCH_SURNAME
+
+
+@pytest.fixture
+def world(db):
+    """One family in the home team, with a child, their mother and a lead social worker; and another team."""
+    home, other = (
+        TeamFactory(name="North Family Safeguarding Team"),
+        TeamFactory(name="South Family Safeguarding"),
+    )
+    family = FamilyFactory(team=home, name=f"{SEARCH_SURNAME} family")
+    child = FamilyMemberFactory(family=family, person__last_name=SEARCH_SURNAME).person
+    mother = FamilyMemberFactory(family=family, adult=True).person
+    lead = AllocationFactory(family=family, case_role=CaseRole.LEAD_SOCIAL_WORKER)
+    spare = UserFactory(team=home)  # a worker in the team, not yet allocated
+    basis = SharingBasis.objects.create(person=mother, basis="consent", recorded_by=lead.worker)
+    # A closed referral: one to correct, and no open one in the way of recording another.
+    episode = EpisodeOfNeed.objects.create(
+        child=child,
+        referral_date=datetime.date(2024, 1, 8),
+        referral_source="2A",
+        closure_date=datetime.date(2024, 3, 1),
+        closure_reason="RC7",
+    )
+    return {
+        "episode": episode,
+        "basis": basis,
+        "home": home,
+        "other": other,
+        "family": family,
+        "child": child,
+        "mother": mother,
+        "lead": lead,
+        "spare": spare,
+    }

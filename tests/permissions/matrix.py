@@ -1,0 +1,216 @@
+"""The permission matrix's engine: who may open and change a family's record, by role and relationship to it.
+
+The matrix is the security model. Each app's pages have their own table, in tests/permissions/test_<app>.py
+(one column per page, named in that module's COLUMNS); test_whole_site.py checks what holds across them
+(every page has a column or a reason not to, refused users cannot save, identical 404s, ...). Each cell
+is one test that signs in as a user with that role and that relationship to one family (in the North
+team, say; the `world` fixture in conftest.py) and tries the action through the real URL:
+
+- 200: the page opens;  403: the user may see the family but not do this;
+- 404: the family is invisible to them: the same answer as for a family that does not exist;
+- yes/no: whether the family (or its child) is listed on My families / in search results (the page
+  itself opens, or its status code is given instead).
+
+Relationships to the family:
+- allocated:  in the family's team and currently allocated to it;
+- ended:      in the family's team, allocated once but the allocation has ended;
+- same_team:  in the family's team, never allocated;
+- other_team: in another team, never allocated;
+- none:       in no team, never allocated.
+- emergency:  in another team, with current emergency (break-glass) access to the family: read-only, and
+              only council casework roles can hold it (for anyone else the grant counts for nothing).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from safeguarding.access.models import EmergencyAccess, SharingBasis
+from safeguarding.accounts.tests.factories import UserFactory
+from safeguarding.allocation.models import Allocation, CaseRole
+from safeguarding.allocation.tests.factories import AllocationFactory
+from safeguarding.journey.models import Correction, EpisodeOfNeed, Visit
+from safeguarding.people.models import Address, AdultDetail, Family, Person, Relationship
+
+RELATIONSHIPS = ("allocated", "ended", "same_team", "other_team", "none", "emergency")
+
+SEARCH_SURNAME = "Zyxmatrix"
+
+
+# Column -> the URL name it exercises, from every app's COLUMNS as parse_table reads its table.
+URL_NAME: dict[str, str] = {}
+
+
+def parse_table(columns: dict[str, str], table: str) -> dict[tuple[str, str], dict[str, str]]:
+    """An app's table as {(role, relationship): {column: outcome}}; its header must list `columns`."""
+    header, *rows = [line.split() for line in table.strip().splitlines()]
+    assert header[2:] == list(columns), "matrix header and COLUMNS disagree"
+    for column, name in columns.items():
+        assert URL_NAME.setdefault(column, name) == name, f"column {column} is in two apps' tables"
+    parsed = {}
+    for row in rows:
+        assert len(row) == len(header), f"matrix row has the wrong number of cells: {row}"
+        parsed[(row[0], row[1])] = dict(zip(header[2:], row[2:], strict=True))
+    return parsed
+
+
+def cells(expected: dict[tuple[str, str], dict[str, str]]) -> list[tuple[str, str, str, str]]:
+    """One (role, relationship, column, outcome) per cell: the parameters of test_permission_matrix."""
+    return [
+        (role, rel, column, outcome)
+        for (role, rel), row in expected.items()
+        for column, outcome in row.items()
+    ]
+
+
+def make_user(role: str, relationship: str, world, organisation=None):
+    team = {"other_team": world["other"], "emergency": world["other"], "none": None}.get(
+        relationship, world["home"]
+    )
+    if role == "adult_practitioner":
+        user = UserFactory(
+            partner=True, team=team, **({"organisation": organisation} if organisation else {})
+        )
+    elif role == "system_administrator":
+        user = UserFactory(superuser=True, team=team)
+    else:
+        user = UserFactory(role=role, team=team)
+    if relationship in ("allocated", "ended"):
+        AllocationFactory(
+            family=world["family"], worker=user, case_role=CaseRole.OTHER, ended=relationship == "ended"
+        )
+    if relationship == "emergency":
+        now = timezone.now()
+        EmergencyAccess.objects.create(
+            worker=user,
+            family=world["family"],
+            reason="Matrix test",
+            expires_at=now + datetime.timedelta(hours=1),
+        )
+    return user
+
+
+def url_for(column: str, world, *, family_id=None, person_id=None, allocation_id=None) -> str:
+    """The URL a column exercises, for the world's family (or the ids given instead)."""
+    family_id = family_id or world["family"].pk
+    person_id = person_id or world["child"].pk
+    allocation_id = allocation_id or world["lead"].pk
+    name = URL_NAME[column]
+    kwargs = {
+        "fam": {"family_id": family_id},
+        "edit": {"family_id": family_id},
+        "addp": {"family_id": family_id},
+        "rel": {"family_id": family_id},
+        "allo": {"family_id": family_id},
+        "pers": {"person_id": person_id},
+        "ed_p": {"person_id": person_id},
+        "addr": {"family_id": family_id, "person_id": person_id},
+        "end": {"family_id": family_id, "allocation_id": allocation_id},
+        "alog": {"family_id": family_id},
+        "acsv": {"family_id": family_id},
+        "plog": {"person_id": person_id},
+        "pcsv": {"person_id": person_id},
+        "sar": {"person_id": person_id},
+        "adet": {"family_id": family_id, "person_id": world["mother"].pk},
+        "basis": {"family_id": family_id, "person_id": world["mother"].pk},
+        "wdrw": {"family_id": family_id, "person_id": world["mother"].pk, "basis_id": world["basis"].pk},
+        "jour": {"person_id": person_id},
+        "step": {"person_id": person_id, "step": "referral"},
+        "svis": {"person_id": person_id, "step": "visit"},
+        "corr": {"person_id": person_id, "record_type": "episodeofneed", "record_id": world["episode"].pk},
+        "chr": {"person_id": person_id},
+        "fchr": {"family_id": family_id},
+        "ttim": {"team_id": world["home"].pk},
+        "tovd": {"team_id": world["home"].pk},
+    }.get(column, {})
+    url = reverse(name, kwargs=kwargs)
+    return url
+
+
+def outcome_of(client, column: str, world) -> str:
+    if column == "srch":  # search is a POST: no names in URLs
+        response = client.post(url_for(column, world), {"q": SEARCH_SURNAME})
+    else:
+        response = client.get(url_for(column, world))
+    if response.status_code != 200:
+        return str(response.status_code)
+    if column == "mine":
+        return "yes" if world["family"].reference in response.content.decode() else "no"
+    if column == "srch":
+        child_url = reverse("casefile:person-detail", args=[world["child"].pk])
+        return "yes" if child_url in response.content.decode() else "no"
+    return str(response.status_code)
+
+
+# What a refused user tries to save on each page that writes. A refusal must hold for POST as for GET.
+ATTEMPTS = {
+    "edit": lambda w: {"name": "Renamed family"},
+    "ed_p": lambda w: {"first_name": "Renamed", "last_name": "Person", "sex": "U", "ethnicity": "NOBT"},
+    "addp": lambda w: {
+        "member_type": "adult",
+        "first_name": "Added",
+        "last_name": "Person",
+        "sex": "U",
+        "ethnicity": "NOBT",
+        "confirm_not_duplicate": "yes",
+    },
+    "rel": lambda w: {"person": w["mother"].pk, "relative": w["child"].pk, "kind": "mother"},
+    "addr": lambda w: {"line_1": "1 New Road", "town": "Demoborough", "postcode": "DB1 1AA"},
+    "allo": lambda w: {"worker": w["spare"].pk, "case_role": CaseRole.OTHER},
+    "end": lambda w: {"reason_code": "worker_left", "confirm": "yes"},
+    "newf": lambda w: {"name": "Added family", "team": w["home"].pk},
+    "adet": lambda w: {"topic": "mental_health", "summary": "Synthetic note"},
+    "basis": lambda w: {"basis": "consent"},
+    "wdrw": lambda w: {},
+    "emer": lambda w: {"reference": w["family"].reference, "reason": "Refused user tries emergency access"},
+    "step": lambda w: {
+        **_date_boxes("referral_date", timezone.localdate() - datetime.timedelta(days=3)),
+        "referral_source": "6",
+        "no_further_action": "false",
+    },
+    "svis": lambda w: {
+        **_date_boxes("date", timezone.localdate() - datetime.timedelta(days=1)),
+        "child_seen": "true",
+        "seen_alone": "false",
+    },
+    "corr": lambda w: {
+        **_date_boxes("referral_date", datetime.date(2024, 1, 8)),
+        "referral_source": "6",
+        "no_further_action": "false",
+        **_date_boxes("closure_date", datetime.date(2024, 3, 1)),
+        "closure_reason": "RC7",
+        "reason": "The police made the referral",
+    },
+}
+
+
+def _date_boxes(name: str, day: datetime.date) -> dict:
+    return {f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year}
+
+
+# Who makes each attempt in the test that the attempts are real saves: a service manager can do all but
+# ask for emergency access (they see every family already), which a social worker in another team can.
+ALLOWED_TO_SAVE = {"emer": ("social_worker", "other_team")}
+
+
+def snapshot(world) -> tuple:
+    family, child = world["family"], world["child"]
+    return (
+        Family.objects.values_list("name", flat=True).get(pk=family.pk),
+        Family.objects.count(),
+        Person.objects.values_list("first_name", flat=True).get(pk=child.pk),
+        Person.objects.count(),
+        Relationship.objects.count(),
+        Address.objects.count(),
+        sorted(Allocation.objects.values_list("pk", "end_date")),
+        AdultDetail.objects.count(),
+        sorted(SharingBasis.objects.values_list("pk", "withdrawn_on")),
+        EmergencyAccess.objects.count(),
+        EpisodeOfNeed.objects.count(),
+        EpisodeOfNeed.objects.values_list("referral_source", flat=True).get(pk=world["episode"].pk),
+        Visit.objects.count(),
+        Correction.objects.count(),
+    )
