@@ -84,6 +84,40 @@ class FormUnderTest:
     fields: tuple[str, ...]
 
 
+def post_each_hostile_value(client, council, spec: FormUnderTest, form: str, field: str) -> None:
+    """Post every HOSTILE value into one field of an otherwise valid form: saved escaped or refused with a
+    message, never a server error; the values no database keeps (MUST_REFUSE) are refused."""
+    if spec.user:
+        client.force_login(getattr(council, spec.user))
+    for label, value in HOSTILE.items():
+        data = {**spec.data(council), field: value}
+        response = client.post(spec.url(council), data)
+        outcome = assert_handled(client, response, f"{form} {field} = {label}")
+        if label in MUST_REFUSE and field != "next":
+            assert outcome == "refused", f"{form} {field} = {label}: {outcome}"
+
+
+def post_every_value_twice(client, council, spec: FormUnderTest, form: str) -> None:
+    """A list where the form expects one value (a crafted request) is handled like any other input."""
+    client.force_login(getattr(council, spec.user))
+    doubled = {key: [value, SCRIPT] for key, value in spec.data(council).items()}
+    assert_handled(client, client.post(spec.url(council), doubled), f"{form} with every value twice")
+
+
+def assert_other_methods_refused(client, council, spec: FormUnderTest, method: str) -> None:
+    client.force_login(getattr(council, spec.user))
+    assert getattr(client, method)(spec.url(council)).status_code == 405
+
+
+def assert_bad_ids_not_found(client, council, shape: str) -> None:
+    """Every malformed or unknown id in this URL shape answers 404, with nothing of it echoed raw."""
+    client.force_login(council.maria)
+    for bad in BAD_IDS:
+        response = client.get(shape.format(bad, family=council.family.pk, child=council.child.pk))
+        assert response.status_code == 404, f"{shape} with {bad!r}: {response.status_code}"
+        assert_no_raw_markup(response)
+
+
 BAD_IDS = [
     "not-a-uuid",
     "99999999999999999999",

@@ -19,6 +19,8 @@ from tests.hostile.inputs import (
     assert_no_raw_markup,
     date_part,
     dates,
+    post_each_hostile_value,
+    post_every_value_twice,
 )
 
 FORMS = {
@@ -48,24 +50,12 @@ FORM_FIELDS = [(form, field) for form, spec in FORMS.items() for field in spec.f
 def test_hostile_value_in_any_form_field_is_saved_escaped_or_refused_never_a_server_error(
     client, council, form, field
 ):
-    spec = FORMS[form]
-    if spec.user:
-        client.force_login(getattr(council, spec.user))
-    for label, value in HOSTILE.items():
-        data = {**spec.data(council), field: value}
-        response = client.post(spec.url(council), data)
-        outcome = assert_handled(client, response, f"{form} {field} = {label}")
-        if label in MUST_REFUSE and field != "next":
-            assert outcome == "refused", f"{form} {field} = {label}: {outcome}"
+    post_each_hostile_value(client, council, FORMS[form], form, field)
 
 
 @pytest.mark.parametrize("form", [f for f, spec in FORMS.items() if spec.user], ids=str)
 def test_lists_where_single_values_are_expected_are_handled(client, council, form):
-    spec = FORMS[form]
-    client.force_login(getattr(council, spec.user))
-    data = spec.data(council)
-    doubled = {key: [value, SCRIPT] for key, value in data.items()}
-    assert_handled(client, client.post(spec.url(council), doubled), f"{form} with every value twice")
+    post_every_value_twice(client, council, FORMS[form], form)
 
 
 def _emergency_search(client, council, **changes):

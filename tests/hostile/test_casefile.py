@@ -17,17 +17,20 @@ from safeguarding.demo import personas
 from safeguarding.people import services as people_services
 from safeguarding.people.models import Family
 from tests.hostile.inputs import (
-    BAD_IDS,
     HOSTILE,
     HYPOTHESIS,
     MUST_REFUSE,
     SCRIPT,
     FormUnderTest,
+    assert_bad_ids_not_found,
     assert_handled,
     assert_no_raw_markup,
+    assert_other_methods_refused,
     date_part,
     dates,
     name_text,
+    post_each_hostile_value,
+    post_every_value_twice,
 )
 
 DATE_PARTS = ("day", "month", "year")
@@ -155,24 +158,12 @@ FORM_FIELDS = [(form, field) for form, spec in FORMS.items() for field in spec.f
 def test_hostile_value_in_any_form_field_is_saved_escaped_or_refused_never_a_server_error(
     client, council, form, field
 ):
-    spec = FORMS[form]
-    if spec.user:
-        client.force_login(getattr(council, spec.user))
-    for label, value in HOSTILE.items():
-        data = {**spec.data(council), field: value}
-        response = client.post(spec.url(council), data)
-        outcome = assert_handled(client, response, f"{form} {field} = {label}")
-        if label in MUST_REFUSE and field != "next":
-            assert outcome == "refused", f"{form} {field} = {label}: {outcome}"
+    post_each_hostile_value(client, council, FORMS[form], form, field)
 
 
 @pytest.mark.parametrize("form", [f for f, spec in FORMS.items() if spec.user], ids=str)
 def test_lists_where_single_values_are_expected_are_handled(client, council, form):
-    spec = FORMS[form]
-    client.force_login(getattr(council, spec.user))
-    data = spec.data(council)
-    doubled = {key: [value, SCRIPT] for key, value in data.items()}
-    assert_handled(client, client.post(spec.url(council), doubled), f"{form} with every value twice")
+    post_every_value_twice(client, council, FORMS[form], form)
 
 
 @pytest.mark.parametrize(
@@ -188,9 +179,7 @@ def test_lists_where_single_values_are_expected_are_handled(client, council, for
 )
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_other_http_methods_on_a_form_are_refused_with_405(client, council, form, method):
-    spec = FORMS[form]
-    client.force_login(getattr(council, spec.user))
-    assert getattr(client, method)(spec.url(council)).status_code == 405
+    assert_other_methods_refused(client, council, FORMS[form], method)
 
 
 def test_nul_byte_in_a_name_is_refused_with_a_message_and_nothing_saved(client, council):
@@ -321,11 +310,7 @@ URL_SHAPES = [
 
 @pytest.mark.parametrize("shape", URL_SHAPES)
 def test_invalid_or_unknown_ids_in_urls_are_not_found(client, council, shape):
-    client.force_login(council.maria)
-    for bad in BAD_IDS:
-        response = client.get(shape.format(bad, family=council.family.pk, child=council.child.pk))
-        assert response.status_code == 404, f"{shape} with {bad!r}: {response.status_code}"
-        assert_no_raw_markup(response)
+    assert_bad_ids_not_found(client, council, shape)
 
 
 @given(first_name=name_text, last_name=name_text, known_as=st.text(max_size=120), nhs=st.text(max_size=25))

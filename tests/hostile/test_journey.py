@@ -17,16 +17,17 @@ from safeguarding.journey import models as journey
 from safeguarding.journey.forms import CORRECT_FORMS, STEP_FORMS
 from safeguarding.journey.tests.journeys import POSTS
 from tests.hostile.inputs import (
-    BAD_IDS,
     HOSTILE,
     HYPOTHESIS,
-    MUST_REFUSE,
-    SCRIPT,
     FormUnderTest,
+    assert_bad_ids_not_found,
     assert_handled,
     assert_no_raw_markup,
+    assert_other_methods_refused,
     date_part,
     dates,
+    post_each_hostile_value,
+    post_every_value_twice,
 )
 
 
@@ -78,24 +79,12 @@ FORM_FIELDS = [(form, field) for form, spec in FORMS.items() for field in spec.f
 def test_hostile_value_in_any_form_field_is_saved_escaped_or_refused_never_a_server_error(
     client, council, form, field
 ):
-    spec = FORMS[form]
-    if spec.user:
-        client.force_login(getattr(council, spec.user))
-    for label, value in HOSTILE.items():
-        data = {**spec.data(council), field: value}
-        response = client.post(spec.url(council), data)
-        outcome = assert_handled(client, response, f"{form} {field} = {label}")
-        if label in MUST_REFUSE and field != "next":
-            assert outcome == "refused", f"{form} {field} = {label}: {outcome}"
+    post_each_hostile_value(client, council, FORMS[form], form, field)
 
 
 @pytest.mark.parametrize("form", [f for f, spec in FORMS.items() if spec.user], ids=str)
 def test_lists_where_single_values_are_expected_are_handled(client, council, form):
-    spec = FORMS[form]
-    client.force_login(getattr(council, spec.user))
-    data = spec.data(council)
-    doubled = {key: [value, SCRIPT] for key, value in data.items()}
-    assert_handled(client, client.post(spec.url(council), doubled), f"{form} with every value twice")
+    post_every_value_twice(client, council, FORMS[form], form)
 
 
 @pytest.mark.parametrize(
@@ -107,9 +96,7 @@ def test_lists_where_single_values_are_expected_are_handled(client, council, for
 )
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_other_http_methods_on_a_form_are_refused_with_405(client, council, form, method):
-    spec = FORMS[form]
-    client.force_login(getattr(council, spec.user))
-    assert getattr(client, method)(spec.url(council)).status_code == 405
+    assert_other_methods_refused(client, council, FORMS[form], method)
 
 
 @given(day=date_part, month=date_part, year=date_part, seen=st.text(max_size=8), alone=st.text(max_size=8))
@@ -169,8 +156,4 @@ URL_SHAPES = [
 
 @pytest.mark.parametrize("shape", URL_SHAPES)
 def test_invalid_or_unknown_ids_in_urls_are_not_found(client, council, shape):
-    client.force_login(council.maria)
-    for bad in BAD_IDS:
-        response = client.get(shape.format(bad, family=council.family.pk, child=council.child.pk))
-        assert response.status_code == 404, f"{shape} with {bad!r}: {response.status_code}"
-        assert_no_raw_markup(response)
+    assert_bad_ids_not_found(client, council, shape)
