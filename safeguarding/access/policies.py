@@ -318,11 +318,6 @@ def person_can_edit(user, person: Person) -> bool:
     )
 
 
-def family_ids_of(person: Person) -> list:
-    """Every family the person is or was a member of: the subjects of an event about them."""
-    return sorted({pk for pk in person.memberships.values_list("family_id", flat=True)}, key=str)
-
-
 def access_family(user, family_id, *, request=None, audit_view: bool = True) -> Family:
     """Fetch a family the user may see, or raise the same 404 whether it is missing or forbidden."""
     family = authorised_fetch(
@@ -352,7 +347,7 @@ def access_person(user, person_id, *, request=None, audit_view: bool = True) -> 
     if audit_view:
         # Recorded against each of the person's families too, so "who has seen this family" finds views of
         # a child's page.
-        family_ids = family_ids_of(person)
+        family_ids = person.family_ids()
         audit_record(
             actor=user,
             action=Action.VIEW,

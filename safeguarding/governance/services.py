@@ -17,7 +17,7 @@ def subject_access_bundle_create(*, actor, person, request=None):
     """
     with transaction.atomic():
         bundle = build(person, produced_by=actor)
-        family_ids = sorted({str(pk) for pk in person.memberships.values_list("family_id", flat=True)})
+        family_ids = [str(pk) for pk in person.family_ids()]
         audit_record(
             actor=actor,
             action=Action.SUBJECT_ACCESS,

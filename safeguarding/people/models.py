@@ -84,6 +84,11 @@ class Person(BaseModel):
     def __str__(self):
         return self.full_name
 
+    def family_ids(self) -> list:
+        """Every family the person is or was in (one query): the families an event about them concerns,
+        so that each family's access log shows it."""
+        return sorted(set(self.memberships.values_list("family_id", flat=True)), key=str)
+
     @property
     def full_name(self) -> str:
         return " ".join(p for p in (self.first_name, self.last_name) if p)

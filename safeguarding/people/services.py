@@ -135,7 +135,7 @@ def person_update(*, actor, person: Person, values: dict, request=None) -> Perso
         return person
     person.full_clean()
     person.save()
-    family_ids = list(person.memberships.values_list("family_id", flat=True))
+    family_ids = person.family_ids()
     audit_record(
         actor=actor,
         action=Action.CHANGE,
