@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("safeguarding.casefile.urls")),
     path("", include("safeguarding.access.urls")),
     path("", include("safeguarding.journey.urls")),
+    path("", include("safeguarding.workbook.urls")),
     path("", include("safeguarding.tasks.urls")),
 ]
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "safeguarding.access",
     "safeguarding.tasks",
     "safeguarding.journey",
+    "safeguarding.workbook",
     "safeguarding.casefile",
     "safeguarding.governance",
     "safeguarding.demo",

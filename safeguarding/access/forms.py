@@ -56,6 +56,16 @@ class SharingBasisForm(GovukForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the basis for sharing"},
     )
+    scope = forms.ChoiceField(
+        label="Who the basis covers",
+        choices=SharingBasis.Scope.choices,
+        widget=forms.RadioSelect,
+        help_text=(
+            "Consent given at the start of the work usually covers everyone allocated to the family, "
+            "so that their chapters in the Workbook can be read by the whole team"
+        ),
+        error_messages={"required": "Select who the basis covers"},
+    )
     explanation = forms.CharField(
         label="Explanation",
         max_length=2000,

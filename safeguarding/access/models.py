@@ -73,8 +73,18 @@ class SharingBasis(BaseModel):
         )
         COURT_ORDER = "court_order", "A court order"
 
+    class Scope(models.TextChoices):
+        # Family Safeguarding works on shared information: consent taken at the start of the work usually
+        # covers everyone allocated to the family (issue #9). A narrower basis (a safeguarding decision
+        # about one piece of information, say) covers the lead social worker and the managers only.
+        TEAM = "team", "Everyone allocated to the family"
+        LEAD_AND_MANAGERS = "lead_and_managers", "The lead social worker and the team's managers only"
+
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="sharing_bases")
     basis = models.CharField(max_length=30, choices=Basis.choices)
+    # Who the basis covers. The narrower reach is the default (and what bases recorded before issue #9
+    # covered): sharing with the whole team is a choice the recorder makes.
+    scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.LEAD_AND_MANAGERS)
     explanation = models.TextField(max_length=2000, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_on = models.DateField(default=timezone.localdate)

@@ -104,6 +104,7 @@ class FamilyDisclosure:
                 .prefetch_related("works_with")
             )
         allocations = current_allocations
+        self.current_allocations = allocations
         self.is_manager = user.role == Role.SERVICE_MANAGER or is_team_manager_of(user, family.team_id)
         self.lead = next((a.worker for a in allocations if a.case_role == CaseRole.LEAD_SOCIAL_WORKER), None)
         self.is_lead = self.lead is not None and self.lead.pk == user.pk
@@ -119,11 +120,14 @@ class FamilyDisclosure:
         )
         if adult_ids is None:
             adult_ids = list(family.members.filter(member_type="adult").values_list("person_id", flat=True))
-        self.shared = set(
-            SharingBasis.objects.filter(person_id__in=adult_ids, withdrawn_on__isnull=True).values_list(
-                "person_id", flat=True
-            )
-        )
+        # adult's person id -> whether a current basis covers everyone allocated (else lead and managers).
+        self.shared_with_team: dict = {}
+        for person_id, scope in SharingBasis.objects.filter(
+            person_id__in=adult_ids, withdrawn_on__isnull=True
+        ).values_list("person_id", "scope"):
+            covers_team = scope == SharingBasis.Scope.TEAM
+            self.shared_with_team[person_id] = self.shared_with_team.get(person_id, False) or covers_team
+        self.shared = set(self.shared_with_team)
         self.team_manager = team_manager_of(family.team_id)
         # Emergency-only: not allocated, not a manager of the team, not the team's business support.
         self.emergency_only = not (
@@ -157,6 +161,9 @@ class FamilyDisclosure:
             return SHOWN
         shared = self.has_sharing_basis(about_person_id)
         if shared and (self.is_lead or self.is_manager):
+            return SHOWN
+        # A basis that covers the team (consent at the start of the work, issue #9): everyone allocated.
+        if self.allocated and self.shared_with_team.get(about_person_id, False):
             return SHOWN
         practitioners = ", ".join(w.display_name for w in self.practitioners.get(about_person_id, []))
         who = practitioners or self._manager_name()

@@ -50,9 +50,18 @@ def emergency_access_start(*, actor, family, reason: str, request=None) -> Emerg
 
 @transaction.atomic
 def sharing_basis_record(
-    *, actor, family, person, basis: str, explanation: str = "", request=None
+    *,
+    actor,
+    family,
+    person,
+    basis: str,
+    scope: str = SharingBasis.Scope.LEAD_AND_MANAGERS,
+    explanation: str = "",
+    request=None,
 ) -> SharingBasis:
-    record = SharingBasis(person=person, basis=basis, explanation=explanation.strip(), recorded_by=actor)
+    record = SharingBasis(
+        person=person, basis=basis, scope=scope, explanation=explanation.strip(), recorded_by=actor
+    )
     record.full_clean()
     record.save()
     audit_record(
@@ -62,7 +71,7 @@ def sharing_basis_record(
         family_id=family.pk,
         people=[person.pk],
         request=request,
-        detail={"person": str(person.pk), "basis": basis},
+        detail={"person": str(person.pk), "basis": basis, "scope": scope},
     )
     return record
 

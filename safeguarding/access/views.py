@@ -114,6 +114,7 @@ def sharing_basis_create(request, family_id, person_id):
             family=family,
             person=person,
             basis=form.cleaned_data["basis"],
+            scope=form.cleaned_data["scope"],
             explanation=form.cleaned_data["explanation"],
             request=request,
         )

@@ -11,6 +11,7 @@ from safeguarding.access.models import EmergencyAccess
 from safeguarding.access.policies import FamilyDisclosure, memberships_visible_to, people_visible_to
 from safeguarding.allocation.models import Allocation, CaseRole
 from safeguarding.core.chronology import child_chronology, child_names
+from safeguarding.core.panels import family_panels
 from safeguarding.journey.records import child_due_rows
 from safeguarding.people.identifiers import normalise_nhs_number
 from safeguarding.people.models import Address, AdultDetail, Family, FamilyMember, Person, Relationship
@@ -94,6 +95,8 @@ def family_detail(user, family: Family, *, today: datetime.date) -> dict:
         "past_allocations": [a for a in allocations if a.end_date is not None],
         "disclosure": disclosure,
         "emergency_access": _emergency_grant(user, family) if disclosure.emergency_only else None,
+        # What each capability adds (the Workbook's cycle and events, ...), from core.panels.
+        "panels": family_panels(user, family, disclosure, today=today),
     }
 
 

@@ -27,7 +27,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("allocation",),  # who works with which family, in which role
     ("access",),  # who may see what: visibility, authorised fetches, sensitivity, emergency access
     ("tasks",),  # due and overdue work from providers; My tasks; Timeliness
-    ("journey",),  # capabilities: the statutory journey (the Workbook, supervision, measures to come)
+    ("journey",),  # capabilities: the statutory journey and its clocks
+    ("workbook",),  # the model's capabilities: the Workbook (cycles, chapters, sessions, assessments)
     ("governance",),  # reports: information governance (who has seen, unusual access, subject access)
     ("casefile",),  # the family and person pages, caseloads: read every layer below, link to the reports
     ("demo",),  # the synthetic council: may import everything

@@ -33,7 +33,7 @@ FORMS = {
     "sharing basis": FormUnderTest(
         "maria",
         lambda c: reverse("access:sharing-basis-create", args=[c.family.pk, c.adult.pk]),
-        lambda c: {"basis": "consent", "explanation": "Agreed at the home visit"},
+        lambda c: {"basis": "consent", "scope": "team", "explanation": "Agreed at the home visit"},
         ("basis", "explanation"),
     ),
     "adult detail": FormUnderTest(

@@ -163,7 +163,7 @@ ATTEMPTS = {
     "end": lambda w: {"reason_code": "worker_left", "confirm": "yes"},
     "newf": lambda w: {"name": "Added family", "team": w["home"].pk},
     "adet": lambda w: {"topic": "mental_health", "summary": "Synthetic note"},
-    "basis": lambda w: {"basis": "consent"},
+    "basis": lambda w: {"basis": "consent", "scope": "team"},
     "wdrw": lambda w: {},
     "emer": lambda w: {"reference": w["family"].reference, "reason": "Refused user tries emergency access"},
     "step": lambda w: {

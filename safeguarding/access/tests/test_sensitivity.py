@@ -108,6 +108,19 @@ def test_with_a_recorded_basis_the_lead_social_worker_and_managers_see_it_too(cl
     assert sees_detail(client, case[who], case["dana"]) is WITH_BASIS[who]
 
 
+# A basis that covers the team (consent at the start of the work, issue #9): everyone allocated to the
+# family reads it, the other adult's practitioner and a second social worker included.
+WITH_TEAM_BASIS = WITH_BASIS | {"other_practitioner": True, "other_sw": True}
+
+
+@pytest.mark.parametrize("who", sorted(WITH_TEAM_BASIS))
+def test_a_basis_covering_the_team_shows_the_detail_to_everyone_allocated(client, case, who):
+    sharing_basis_record(
+        actor=case["own"], family=case["family"], person=case["dana"], basis="consent", scope="team"
+    )
+    assert sees_detail(client, case[who], case["dana"]) is WITH_TEAM_BASIS[who]
+
+
 def test_withdrawing_the_basis_restricts_the_detail_again(client, case):
     basis = sharing_basis_record(
         actor=case["own"], family=case["family"], person=case["dana"], basis="consent"

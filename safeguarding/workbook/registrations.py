@@ -1,0 +1,1 @@
+"""What the Workbook adds to the pages below it: the family page panel, chronology events."""
