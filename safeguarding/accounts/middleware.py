@@ -29,13 +29,13 @@ class IdleSessionMiddleware:
                 sessions.activity_touch(request)
 
         if request.method == "POST" and getattr(view_func, "login_required", True):
-            return self._keep_unsaved_post(request)
+            return self._keep_unsaved_post(request, view_func)
         if request.method == "GET" and request.user.is_authenticated and not two_factor.outstanding(request):
             request.restored_form_data = sessions.unsaved_form_take(request)
         return None
 
     @staticmethod
-    def _keep_unsaved_post(request):
+    def _keep_unsaved_post(request, view_func=None):
         if request.user.is_authenticated:
             if sessions.EXPIRED_MARKER in request.POST:
                 # Our timeout script submitted this because the session had run out, but the user has signed
@@ -46,6 +46,10 @@ class IdleSessionMiddleware:
         owner_id = sessions.timed_out_user_id(request)
         if owner_id is None:
             return None  # LoginRequiredMiddleware sends them to sign in
+        if getattr(view_func, "autosave_endpoint", False):
+            # A background draft save (workbook autosave) after the session ended: the drafts saved before
+            # it are on the server already; say so to the script instead of keeping this as a form to show.
+            return HttpResponse("Signed out", status=401)
         sessions.unsaved_form_keep(request, owner_id=owner_id)
         if getattr(request, "htmx", False):
             # An htmx request would swap the sign-in page into part of this one; send the whole tab there.

@@ -45,6 +45,8 @@ class VersionConflict(Exception):
         self.saved_by = saved_by
         self.saved_at = saved_at
         self.current_version = record.version
+        # {field: what the worker calls it}, set by the view, for the list of texts that differ.
+        self.labels: dict = {}
 
     @property
     def differing(self) -> dict:
@@ -54,6 +56,14 @@ class VersionConflict(Exception):
             for field in self.yours
             if (self.theirs.get(field, "") or "").strip() != (self.yours.get(field, "") or "").strip()
         }
+
+    @property
+    def differing_list(self) -> list[tuple[str, str, str]]:
+        """[(field, label, the text saved now)] for each field that differs."""
+        return [
+            (field, str(self.labels.get(field, "Your text")), theirs)
+            for field, (theirs, _yours) in self.differing.items()
+        ]
 
 
 def check_version(record, base_version, *, theirs: dict, yours: dict, saved_by: str = "") -> None:
@@ -98,9 +108,7 @@ def draft_save(
 ) -> TextDraft:
     """Keep what the worker has typed and not yet saved. Only text fields, each within the limit."""
     clean = {
-        str(name): str(value)[:DRAFT_FIELD_LIMIT]
-        for name, value in fields.items()
-        if isinstance(value, str)
+        str(name): str(value)[:DRAFT_FIELD_LIMIT] for name, value in fields.items() if isinstance(value, str)
     }
     try:
         base = int(base_version)

@@ -115,6 +115,13 @@ class Chapter(BaseModel):
     def __str__(self):
         return f"Chapter by {self.author} for {self.cycle}"
 
+    @property
+    def role_label(self) -> str:
+        """The author's role on the case when they wrote it, as the team says it."""
+        from safeguarding.allocation.models import CaseRole
+
+        return str(CaseRole(self.case_role).label) if self.case_role in CaseRole.values else self.case_role
+
 
 class ChapterPart(BaseModel):
     """The prompted sections of a chapter, about the family or, for an adult practitioner, about one adult.
@@ -139,9 +146,7 @@ class ChapterPart(BaseModel):
     class Meta:
         ordering = ["created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["chapter", "about_person"], name="workbook_one_part_per_adult"
-            ),
+            models.UniqueConstraint(fields=["chapter", "about_person"], name="workbook_one_part_per_adult"),
             models.UniqueConstraint(
                 fields=["chapter"], condition=Q(about_person__isnull=True), name="workbook_one_family_part"
             ),
@@ -237,7 +242,9 @@ class SessionParticipant(BaseModel):
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     # For a child: seen alone (the statutory visit's field). The statutory visit made from this session.
     seen_alone = models.BooleanField(default=False)
-    visit = models.ForeignKey("journey.Visit", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    visit = models.ForeignKey(
+        "journey.Visit", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta:
         constraints = [

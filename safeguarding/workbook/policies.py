@@ -41,9 +41,7 @@ class WorkbookAccess:
         self.is_manager = active and manages_family(user, family)
         self.allocation = None
         if active and d.allocated:
-            self.allocation = next(
-                (a for a in d.current_allocations if a.worker_id == user.pk), None
-            )
+            self.allocation = next((a for a in d.current_allocations if a.worker_id == user.pk), None)
         self.is_allocated = self.allocation is not None
         self.in_team = self.is_allocated or self.is_manager
 

@@ -50,7 +50,13 @@ def workbook_ensure(*, family, actor=None, today: datetime.date | None = None) -
 
 @transaction.atomic
 def cycle_close(
-    *, actor, family, closed_on: datetime.date, note: str = "", today: datetime.date | None = None, request=None
+    *,
+    actor,
+    family,
+    closed_on: datetime.date,
+    note: str = "",
+    today: datetime.date | None = None,
+    request=None,
 ) -> tuple[Cycle, Cycle]:
     """Close the family's open cycle on `closed_on` and start the next the same day.
 
@@ -66,8 +72,9 @@ def cycle_close(
     if closed_on > today:
         raise ValidationError({"closed_on": "The date the cycle closed must be today or in the past"})
     if closed_on < cycle.started_on:
+        started = f"{cycle.started_on:%-d %B %Y}"
         raise ValidationError(
-            {"closed_on": f"The date the cycle closed must be on or after it started, {cycle.started_on:%-d %B %Y}"}
+            {"closed_on": f"The date the cycle closed must be on or after the day it started, {started}"}
         )
     cycle.closed_on = closed_on
     cycle.closed_by = actor

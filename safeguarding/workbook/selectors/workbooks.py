@@ -1,0 +1,134 @@
+"""Reads for the Workbook page, a cycle's chapters and one chapter, in a fixed number of queries whatever
+the number of cycles, chapters and sessions."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q
+
+from safeguarding.allocation.models import CaseRole
+
+from ..models import Chapter, ChapterAddendum, ChapterPart, Cycle, Workbook
+from ..policies import WorkbookAccess
+
+# Social work roles first, as the team reads the Workbook at supervision: the lead's chapter, then the
+# other council workers, then the adults' practitioners.
+ROLE_ORDER = {role: index for index, role in enumerate(CaseRole.values)}
+
+
+def _parts_prefetch():
+    return Prefetch(
+        "parts",
+        queryset=ChapterPart.objects.select_related("about_person").prefetch_related(
+            Prefetch("addenda", queryset=ChapterAddendum.objects.select_related("written_by"))
+        ),
+    )
+
+
+def disclose_chapter(access: WorkbookAccess, chapter: Chapter) -> None:
+    """Mark each part shown or withheld (with who to ask) for this reader."""
+    for part in chapter.parts.all():
+        part.disclosure = access.part_disclosure(part)
+
+
+def workbook_page(access: WorkbookAccess, workbook: Workbook) -> dict:
+    """The current cycle with every allocated worker's chapter state, and the earlier cycles."""
+    cycles = list(
+        Cycle.objects.filter(workbook=workbook)
+        .annotate(
+            shared_chapters=Count("chapters", filter=Q(chapters__state=Chapter.State.SHARED)),
+            all_chapters=Count("chapters"),
+        )
+        .select_related("closed_by")
+        .order_by("-number")
+    )
+    current = next((c for c in cycles if c.closed_on is None), None)
+    chapters = (
+        {c.author_id: c for c in Chapter.objects.filter(cycle=current).select_related("author")}
+        if current
+        else {}
+    )
+    rows = []
+    for allocation in sorted(
+        access.disclosure.current_allocations, key=lambda a: (ROLE_ORDER.get(a.case_role, 99), a.start_date)
+    ):
+        chapter = chapters.pop(allocation.worker_id, None)
+        rows.append(_chapter_row(access, allocation.worker, allocation.get_case_role_display(), chapter))
+    # Chapters by workers whose allocation has since ended stay in the cycle.
+    for chapter in chapters.values():
+        rows.append(
+            _chapter_row(
+                access,
+                chapter.author,
+                CaseRole(chapter.case_role).label
+                if chapter.case_role in CaseRole.values
+                else chapter.case_role,
+                chapter,
+            )
+        )
+    return {
+        "workbook": workbook,
+        "current_cycle": current,
+        "chapter_rows": rows,
+        "earlier_cycles": [c for c in cycles if c.closed_on is not None],
+        "own_chapter": next((r["chapter"] for r in rows if r["is_own"]), None),
+    }
+
+
+def _chapter_row(access, worker, role_label, chapter) -> dict:
+    if chapter is None:
+        state = "Not started"
+    else:
+        state = chapter.get_state_display()
+    return {
+        "worker": worker,
+        "role": role_label,
+        "chapter": chapter,
+        "state": state,
+        "is_own": worker.pk == access.user.pk,
+        "readable": chapter is not None and access.chapter_readable(chapter),
+    }
+
+
+def cycle_chapters(access: WorkbookAccess, cycle: Cycle) -> list[Chapter]:
+    """A cycle's chapters the reader may read (shared, or their own), each part disclosed."""
+    chapters = [
+        chapter
+        for chapter in Chapter.objects.filter(cycle=cycle)
+        .select_related("author", "cycle")
+        .prefetch_related(_parts_prefetch())
+        if access.chapter_readable(chapter)
+    ]
+    chapters.sort(key=lambda c: (ROLE_ORDER.get(c.case_role, 99), c.created_at))
+    for chapter in chapters:
+        disclose_chapter(access, chapter)
+    return chapters
+
+
+def chapter_for_page(family, chapter_id) -> Chapter | None:
+    return (
+        Chapter.objects.filter(pk=chapter_id, cycle__workbook__family=family)
+        .select_related("author", "cycle")
+        .prefetch_related(_parts_prefetch())
+        .first()
+    )
+
+
+def family_panel(access: WorkbookAccess, family) -> dict | None:
+    """The family page's Workbook panel: the current cycle and how many chapters are shared. Two queries."""
+    cycle = (
+        Cycle.objects.filter(workbook__family=family, closed_on__isnull=True)
+        .annotate(
+            shared_chapters=Count("chapters", filter=Q(chapters__state=Chapter.State.SHARED)),
+        )
+        .first()
+    )
+    own = None
+    if cycle is not None:
+        own = Chapter.objects.filter(cycle=cycle, author=access.user).first()
+    return {
+        "family": family,
+        "cycle": cycle,
+        "workers": len(access.disclosure.current_allocations),
+        "own_chapter": own,
+        "can_write_chapter": access.can_write_chapter,
+    }
