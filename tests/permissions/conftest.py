@@ -12,6 +12,7 @@ from safeguarding.allocation.models import CaseRole
 from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.journey.models import EpisodeOfNeed
 from safeguarding.people.tests.factories import FamilyFactory, FamilyMemberFactory
+from safeguarding.workbook.services.chapters import chapter_save, chapter_start, part_field
 from tests.permissions.matrix import SEARCH_SURNAME
 
 
@@ -36,7 +37,18 @@ def world(db):
         closure_date=datetime.date(2024, 3, 1),
         closure_reason="RC7",
     )
+    # A Workbook with the lead social worker's chapter shared in its first cycle (tests/permissions/test_workbook.py).
+    chapter = chapter_start(actor=lead.worker, family=family)
+    chapter_save(
+        actor=lead.worker,
+        family=family,
+        chapter=chapter,
+        base_version=chapter.version,
+        share=True,
+        values={part_field(chapter.parts.get(), "worries"): "Synthetic worry"},
+    )
     return {
+        "chapter": chapter,
         "episode": episode,
         "basis": basis,
         "home": home,

@@ -34,6 +34,7 @@ from safeguarding.allocation.models import Allocation, CaseRole
 from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.journey.models import Correction, EpisodeOfNeed, Visit
 from safeguarding.people.models import Address, AdultDetail, Family, Person, Relationship
+from safeguarding.workbook.models import Chapter, ChapterPart, Cycle, TextDraft
 
 RELATIONSHIPS = ("allocated", "ended", "same_team", "other_team", "none", "emergency")
 
@@ -125,14 +126,31 @@ def url_for(column: str, world, *, family_id=None, person_id=None, allocation_id
         "fchr": {"family_id": family_id},
         "ttim": {"team_id": world["home"].pk},
         "tovd": {"team_id": world["home"].pk},
+        "wb": {"family_id": family_id},
+        "cyc": {"family_id": family_id, "number": 1},
+        "chap": {"family_id": family_id, "chapter_id": world["chapter"].pk},
+        "wchs": {"family_id": family_id},
+        "wced": {"family_id": family_id, "chapter_id": world["chapter"].pk},
+        "wadd": {"family_id": family_id, "chapter_id": world["chapter"].pk},
+        "clos": {"family_id": family_id},
+        "drft": {"family_id": family_id, "record_type": "chapter", "record_id": world["chapter"].pk},
     }.get(column, {})
     url = reverse(name, kwargs=kwargs)
     return url
 
 
+# Pages that only take a POST (a button, the autosave endpoint): the matrix posts to them.
+POST_ONLY = {
+    "wchs": lambda w: {},
+    "drft": lambda w: {"version": "1", "part-x-worries": "Typed by someone else"},
+}
+
+
 def outcome_of(client, column: str, world) -> str:
     if column == "srch":  # search is a POST: no names in URLs
         response = client.post(url_for(column, world), {"q": SEARCH_SURNAME})
+    elif column in POST_ONLY:
+        response = client.post(url_for(column, world), POST_ONLY[column](world))
     else:
         response = client.get(url_for(column, world))
     if response.status_code != 200:
@@ -165,6 +183,8 @@ ATTEMPTS = {
     "adet": lambda w: {"topic": "mental_health", "summary": "Synthetic note"},
     "basis": lambda w: {"basis": "consent", "scope": "team"},
     "wdrw": lambda w: {},
+    "wchs": lambda w: {},
+    "clos": lambda w: {**_date_boxes("closed_on", timezone.localdate()), "note": "Closed in the matrix"},
     "emer": lambda w: {"reference": w["family"].reference, "reason": "Refused user tries emergency access"},
     "step": lambda w: {
         **_date_boxes("referral_date", timezone.localdate() - datetime.timedelta(days=3)),
@@ -193,7 +213,7 @@ def _date_boxes(name: str, day: datetime.date) -> dict:
 
 # Who makes each attempt in the test that the attempts are real saves: a service manager can do all but
 # ask for emergency access (they see every family already), which a social worker in another team can.
-ALLOWED_TO_SAVE = {"emer": ("social_worker", "other_team")}
+ALLOWED_TO_SAVE = {"emer": ("social_worker", "other_team"), "wchs": ("social_worker", "allocated")}
 
 
 def snapshot(world) -> tuple:
@@ -213,4 +233,8 @@ def snapshot(world) -> tuple:
         EpisodeOfNeed.objects.values_list("referral_source", flat=True).get(pk=world["episode"].pk),
         Visit.objects.count(),
         Correction.objects.count(),
+        Chapter.objects.count(),
+        sorted(Cycle.objects.values_list("number", "closed_on")),
+        TextDraft.objects.count(),
+        ChapterPart.objects.values_list("worries", flat=True).get(chapter=world["chapter"]),
     )

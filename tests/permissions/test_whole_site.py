@@ -18,7 +18,14 @@ from safeguarding.accounts.models import Organisation, User
 from safeguarding.accounts.tests.factories import PartnerOrganisationFactory, UserFactory
 from safeguarding.allocation.models import CaseRole
 from safeguarding.allocation.tests.factories import AllocationFactory
-from tests.permissions import test_access, test_casefile, test_governance, test_journey, test_tasks
+from tests.permissions import (
+    test_access,
+    test_casefile,
+    test_governance,
+    test_journey,
+    test_tasks,
+    test_workbook,
+)
 from tests.permissions.matrix import (
     ALLOWED_TO_SAVE,
     ATTEMPTS,
@@ -29,7 +36,7 @@ from tests.permissions.matrix import (
     url_for,
 )
 
-APPS = (test_casefile, test_access, test_governance, test_journey, test_tasks)
+APPS = (test_casefile, test_access, test_governance, test_journey, test_tasks, test_workbook)
 
 # Every app's columns, and every row across all of them: the permission matrix as one table.
 COLUMNS = {column: name for app in APPS for column, name in app.COLUMNS.items()}
@@ -110,7 +117,7 @@ def test_matrix_names_only_pages_that_exist():
 
 
 # Sample values for URL parts that are not ids.
-SAMPLE_SLUGS = {"step": "visit", "record_type": "episodeofneed"}
+SAMPLE_SLUGS = {"step": "visit", "record_type": "episodeofneed", "number": 1}
 
 
 def _sample_url(name: str) -> str:

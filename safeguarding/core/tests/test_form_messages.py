@@ -128,7 +128,21 @@ CONSTRUCTORS = {
     "FamilyForm": lambda cls, data: cls(data, teams=Team.objects.all()),
     "SignInForm": _sign_in,
     "ChronologyFilterForm": lambda cls, data: cls(data, kinds={}),
+    # A chapter's fields are its parts' sections (none required); an empty chapter still has its version.
+    "ChapterForm": lambda cls, data: cls(data, chapter=_NoParts()),
+    "AddendumForm": lambda cls, data: cls(data, chapter=_NoParts()),
 }
+
+
+class _NoParts:
+    """A chapter with no parts yet, for the Workbook's chapter forms."""
+
+    case_role = "social_worker"
+
+    class parts:  # noqa: N801 - stands in for the related manager
+        @staticmethod
+        def all():
+            return []
 
 
 def make_form(cls, data):

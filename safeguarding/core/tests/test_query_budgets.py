@@ -53,8 +53,10 @@ BUDGET = {
     # subqueries of the members query), and one more again for looked-after children's placement
     # postcodes, read only for those allowed to see them (casefile/status.py). Since issue #8 too, the
     # view's audit event names its family and people in the subjects table: one more INSERT on both pages.
-    "family-detail": 17,
-    "family-detail-placements": 18,
+    # Issue #9: the Workbook's panel (core.panels) reads the current cycle, its shared chapters and the
+    # reader's own chapter in one query.
+    "family-detail": 18,
+    "family-detail-placements": 19,
     "person-detail": 18,
     "search": 7,
     # Children's statutory deadlines (safeguarding/journey/selectors.py), issue #4. The Timeliness pages

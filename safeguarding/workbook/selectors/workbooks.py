@@ -3,7 +3,7 @@ the number of cycles, chapters and sessions."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 
 from safeguarding.allocation.models import CaseRole
 
@@ -114,21 +114,24 @@ def chapter_for_page(family, chapter_id) -> Chapter | None:
 
 
 def family_panel(access: WorkbookAccess, family) -> dict | None:
-    """The family page's Workbook panel: the current cycle and how many chapters are shared. Two queries."""
+    """The family page's Workbook panel: the current cycle, how many chapters are shared and the state of
+    the reader's own. One query."""
+    own_state = Chapter.objects.filter(cycle=OuterRef("pk"), author=access.user).values("state")[:1]
     cycle = (
         Cycle.objects.filter(workbook__family=family, closed_on__isnull=True)
         .annotate(
             shared_chapters=Count("chapters", filter=Q(chapters__state=Chapter.State.SHARED)),
+            own_state=Subquery(own_state),
         )
         .first()
     )
     own = None
-    if cycle is not None:
-        own = Chapter.objects.filter(cycle=cycle, author=access.user).first()
+    if cycle is not None and cycle.own_state:
+        own = Chapter.State(cycle.own_state).label
     return {
         "family": family,
         "cycle": cycle,
         "workers": len(access.disclosure.current_allocations),
-        "own_chapter": own,
+        "own_chapter_state": own,
         "can_write_chapter": access.can_write_chapter,
     }
