@@ -107,13 +107,18 @@ def draft_save(
     *, actor, family, record_type: str, record_id, fields: dict, base_version, subjects=(), request=None
 ) -> TextDraft:
     """Keep what the worker has typed and not yet saved. Only text fields, each within the limit."""
+    # NUL characters are dropped: PostgreSQL's JSON cannot hold them, and no worker types one.
     clean = {
-        str(name): str(value)[:DRAFT_FIELD_LIMIT] for name, value in fields.items() if isinstance(value, str)
+        str(name): str(value).replace("\x00", "")[:DRAFT_FIELD_LIMIT]
+        for name, value in fields.items()
+        if isinstance(value, str)
     }
     try:
         base = int(base_version)
     except (TypeError, ValueError):
         base = 0
+    if not 0 <= base < 2**31:
+        base = 0  # not a version this form was given: treated as "from an unknown version"
     draft, created = TextDraft.objects.select_for_update().get_or_create(
         author=actor,
         record_type=record_type,
