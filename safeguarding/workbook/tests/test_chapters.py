@@ -494,3 +494,28 @@ def test_the_workbook_and_cycle_pages_cost_the_same_queries_whatever_the_number_
             )
     many = (_queries(client, workbook_url), _queries(client, reverse("workbook:cycle", args=[f.pk, 5])))
     assert many == few
+
+
+def test_a_chapter_page_costs_the_same_queries_whatever_its_sessions_and_addenda(client, family):
+    f, da = family["family"], family["da"]
+    da.allocations.get().works_with.set([family["father"], family["mother"]])
+    workbook_ensure(family=f, today=OPENED)
+    chapter = chapter_start(actor=da, family=f, today=OPENED)
+    client.force_login(da)
+    urls = [
+        reverse("workbook:chapter-detail", args=[f.pk, chapter.pk]),
+        reverse("workbook:chapter-edit", args=[f.pk, chapter.pk]),
+    ]
+    few = [_queries(client, url) for url in urls]
+    for day in range(3, 20):
+        session = Session.objects.create(
+            family=f, date=datetime.date(2026, 3, day), kind=Session.Kind.OFFICE, recorded_by=da
+        )
+        SessionParticipant.objects.create(session=session, person=family["father"])
+    cycle_close(actor=family["manager"], family=f, closed_on=CLOSED, today=TODAY)
+    for part in chapter.parts.all():
+        for n in range(3):
+            chapter_addendum_add(
+                actor=da, family=f, chapter=chapter, part=part, text=f"More {n}", reason="New"
+            )
+    assert _queries(client, urls[0]) == few[0]
