@@ -3,7 +3,10 @@ endpoint takes drafts for."""
 
 from safeguarding.core import panels
 
-from . import drafts
+from . import (
+    chronology,  # noqa: F401  significant events in the children's chronology
+    drafts,
+)
 from .policies import WorkbookAccess
 from .selectors import workbooks as selectors
 from .services import chapters

@@ -1,0 +1,112 @@
+"""Significant events in the children's chronology, beside their statutory events (issue #9).
+
+Significant events are flagged so that they reach the child's chronology: the record that the team, a
+conference or a court reads to see what has happened in the child's life. An event reaches each child it
+names. An event naming only adults (a police call-out to the parents' home, a parent's relapse) reaches
+every child who lives in that family now: what happens to the adults around a child is part of the child's
+story, and that is the reason the Family Safeguarding model works with the adults.
+
+One query for any number of children (core/chronology.py's rule), each cut to `limit` in the database.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+
+from safeguarding.core.chronology import ChronologyEvent, register
+from safeguarding.people.models import FamilyMember
+
+from .models import SignificantEvent
+
+KIND = "significant-event"
+KINDS = {KIND: "Significant events"}
+# First in its day's story: the call-out comes before the strategy discussion it leads to.
+ORDER = 5
+DETAIL_LENGTH = 200
+
+_Named = SignificantEvent.people.through
+
+
+def event_title(event: SignificantEvent) -> str:
+    if event.kind == SignificantEvent.Kind.OTHER:
+        return "Significant event"
+    return event.get_kind_display()
+
+
+def _first_line(text: str) -> str:
+    line = next((line.strip() for line in (text or "").splitlines() if line.strip()), "")
+    if len(line) > DETAIL_LENGTH:
+        line = line[: DETAIL_LENGTH - 1].rstrip() + "…"
+    return line
+
+
+def event_detail(event: SignificantEvent) -> str:
+    """The first line of what happened, and the impact: "High impact: the children's safety changed"."""
+    line = _first_line(event.what_happened)
+    if line and line[-1] not in ".!?…":
+        line += "."
+    impact = event.get_impact_display().replace(":", " impact:", 1) if event.impact else ""
+    return " ".join(part for part in (line, f"{impact}." if impact else "") if part)
+
+
+def event_link(event: SignificantEvent) -> str:
+    """The event on its family's list of significant events (the page that holds it, at its anchor)."""
+    url = reverse("workbook:significant-events", args=[event.family_id])
+    return f"{url}?event={event.pk}#event-{event.pk}"
+
+
+def _event(event: SignificantEvent, child_id) -> ChronologyEvent:
+    return ChronologyEvent(
+        date=event.date,
+        kind=KIND,
+        kind_label=KINDS[KIND],
+        title=event_title(event),
+        detail=event_detail(event),
+        child_id=child_id,
+        link=event_link(event),
+        order=ORDER,
+        key=f"significant-event-{event.pk}",
+    )
+
+
+def _rows(base, child_column: str):
+    # No ordering in a branch (the model's own would be refused inside a UNION): the union is ordered.
+    return base.order_by().values_list(
+        "pk", "date", "created_at", "kind", "what_happened", "impact", "family_id", child_column
+    )
+
+
+@register(kinds=KINDS)
+def significant_events(child_ids, kinds, limit):
+    """One UNION query: the events naming these children, and the events naming no child of their family
+    for the children in that family now, newest first, cut to `limit` rows."""
+    child_ids = list(child_ids)
+    if not child_ids or (kinds is not None and KIND not in kinds):
+        return []
+    # Filtering and reading through the same multi-valued relation reuses its join: each row is one event
+    # and one of these children.
+    naming = _rows(SignificantEvent.objects.filter(people__in=child_ids), "people")
+    names_a_child = _Named.objects.filter(
+        significantevent_id=OuterRef("pk"),
+        person__memberships__family_id=OuterRef("family_id"),
+        person__memberships__member_type=FamilyMember.MemberType.CHILD,
+    )
+    about_adults = _rows(
+        SignificantEvent.objects.filter(
+            family__members__person__in=child_ids,
+            family__members__member_type=FamilyMember.MemberType.CHILD,
+            family__members__left_on__isnull=True,
+        ).exclude(Exists(names_a_child)),
+        "family__members__person",
+    )
+    rows = naming.union(about_adults, all=True).order_by("-date", "-created_at", "-pk")
+    if limit is not None:
+        rows = rows[:limit]
+    events = []
+    for pk, day, _made, kind, what, impact, family_id, child_id in rows:
+        event = SignificantEvent(
+            pk=pk, date=day, kind=kind, what_happened=what, impact=impact, family_id=family_id
+        )
+        events.append(_event(event, child_id))
+    return events
