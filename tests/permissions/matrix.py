@@ -34,7 +34,7 @@ from safeguarding.allocation.models import Allocation, CaseRole
 from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.journey.models import Correction, EpisodeOfNeed, Visit
 from safeguarding.people.models import Address, AdultDetail, Family, Person, Relationship
-from safeguarding.workbook.models import Chapter, ChapterPart, Cycle, TextDraft
+from safeguarding.workbook.models import Chapter, ChapterPart, Cycle, Session, SignificantEvent, TextDraft
 
 RELATIONSHIPS = ("allocated", "ended", "same_team", "other_team", "none", "emergency")
 
@@ -134,6 +134,10 @@ def url_for(column: str, world, *, family_id=None, person_id=None, allocation_id
         "wadd": {"family_id": family_id, "chapter_id": world["chapter"].pk},
         "clos": {"family_id": family_id},
         "drft": {"family_id": family_id, "record_type": "chapter", "record_id": world["chapter"].pk},
+        "sess": {"family_id": family_id},
+        "srec": {"family_id": family_id},
+        "sevl": {"family_id": family_id},
+        "sevr": {"family_id": family_id},
     }.get(column, {})
     url = reverse(name, kwargs=kwargs)
     return url
@@ -184,6 +188,21 @@ ATTEMPTS = {
     "basis": lambda w: {"basis": "consent", "scope": "team"},
     "wdrw": lambda w: {},
     "wchs": lambda w: {},
+    # A phone call with the mother: a session that makes no statutory visit, for any role that may record.
+    "srec": lambda w: {
+        **_date_boxes("date", timezone.localdate() - datetime.timedelta(days=1)),
+        "kind": "phone",
+        "participants": [str(w["mother"].pk)],
+        "note": "Talked through the week",
+    },
+    "sevr": lambda w: {
+        **_date_boxes("date", timezone.localdate() - datetime.timedelta(days=1)),
+        "kind": "police_da",
+        "what_happened": "Police called to the home after shouting",
+        "people": [str(w["mother"].pk), str(w["child"].pk)],
+        "impact": "high",
+        "impact_on_child": "The child was awake",
+    },
     "clos": lambda w: {**_date_boxes("closed_on", timezone.localdate()), "note": "Closed in the matrix"},
     "emer": lambda w: {"reference": w["family"].reference, "reason": "Refused user tries emergency access"},
     "step": lambda w: {
@@ -236,5 +255,7 @@ def snapshot(world) -> tuple:
         Chapter.objects.count(),
         sorted(Cycle.objects.values_list("number", "closed_on")),
         TextDraft.objects.count(),
+        Session.objects.count(),
+        SignificantEvent.objects.count(),
         ChapterPart.objects.values_list("worries", flat=True).get(chapter=world["chapter"]),
     )

@@ -4,7 +4,9 @@ The Workbook is the team's record: everyone allocated to the family and the fami
 (wb, cyc, chap); business support and emergency (break-glass) access may open the family but not its
 Workbook (403). Each allocated worker starts their own chapter (wchs); nobody but its author changes a
 chapter or adds an addendum to it (wced, wadd), and the autosave endpoint answers "not found" for a
-chapter that is not the user's own (drft). The family's managers close a cycle by hand (clos).
+chapter that is not the user's own (drft). The family's managers close a cycle by hand (clos). The team
+reads and records sessions (sess, srec) and flags significant events (sevr); significant events are
+ordinary case records, so everyone who may open the family reads them (sevl), emergency access included.
 """
 
 from __future__ import annotations
@@ -24,65 +26,69 @@ COLUMNS = {
     "wadd": "workbook:chapter-addendum",  # add an addendum to the lead's chapter
     "clos": "workbook:cycle-close",  # close the cycle by hand
     "drft": "workbook:draft-save",  # autosave a draft of the lead's chapter (POST)
+    "sess": "workbook:sessions",  # the family's sessions
+    "srec": "workbook:session-record",  # record a session
+    "sevl": "workbook:significant-events",  # the family's significant events (ordinary records)
+    "sevr": "workbook:significant-event-record",  # flag a significant event
 }
 
 # fmt: off
 MATRIX = """
-role                  relationship wb   cyc  chap wchs wced wadd clos drft
-social_worker         allocated    200  200  200  302  403  403  403  404
-social_worker         ended        404  404  404  404  404  404  404  404
-social_worker         same_team    404  404  404  404  404  404  404  404
-social_worker         other_team   404  404  404  404  404  404  404  404
-social_worker         none         404  404  404  404  404  404  404  404
-social_worker         emergency    403  403  403  403  403  403  403  404
-adult_practitioner    allocated    200  200  200  302  403  403  403  404
-adult_practitioner    ended        404  404  404  404  404  404  404  404
-adult_practitioner    same_team    404  404  404  404  404  404  404  404
-adult_practitioner    other_team   404  404  404  404  404  404  404  404
-adult_practitioner    none         404  404  404  404  404  404  404  404
-adult_practitioner    emergency    404  404  404  404  404  404  404  404
-family_support_worker allocated    200  200  200  302  403  403  403  404
-family_support_worker ended        404  404  404  404  404  404  404  404
-family_support_worker same_team    404  404  404  404  404  404  404  404
-family_support_worker other_team   404  404  404  404  404  404  404  404
-family_support_worker none         404  404  404  404  404  404  404  404
-family_support_worker emergency    403  403  403  403  403  403  403  404
-team_manager          allocated    200  200  200  302  403  403  200  404
-team_manager          ended        200  200  200  403  403  403  200  404
-team_manager          same_team    200  200  200  403  403  403  200  404
-team_manager          other_team   404  404  404  404  404  404  404  404
-team_manager          none         404  404  404  404  404  404  404  404
-team_manager          emergency    403  403  403  403  403  403  403  404
-business_support      allocated    200  200  200  302  403  403  403  404
-business_support      ended        403  403  403  403  403  403  403  404
-business_support      same_team    403  403  403  403  403  403  403  404
-business_support      other_team   404  404  404  404  404  404  404  404
-business_support      none         404  404  404  404  404  404  404  404
-business_support      emergency    403  403  403  403  403  403  403  404
-service_manager       allocated    200  200  200  302  403  403  200  404
-service_manager       ended        200  200  200  403  403  403  200  404
-service_manager       same_team    200  200  200  403  403  403  200  404
-service_manager       other_team   200  200  200  403  403  403  200  404
-service_manager       none         200  200  200  403  403  403  200  404
-service_manager       emergency    200  200  200  403  403  403  200  404
-performance_analyst   allocated    404  404  404  404  404  404  404  404
-performance_analyst   ended        404  404  404  404  404  404  404  404
-performance_analyst   same_team    404  404  404  404  404  404  404  404
-performance_analyst   other_team   404  404  404  404  404  404  404  404
-performance_analyst   none         404  404  404  404  404  404  404  404
-performance_analyst   emergency    404  404  404  404  404  404  404  404
-auditor               allocated    404  404  404  404  404  404  404  404
-auditor               ended        404  404  404  404  404  404  404  404
-auditor               same_team    404  404  404  404  404  404  404  404
-auditor               other_team   404  404  404  404  404  404  404  404
-auditor               none         404  404  404  404  404  404  404  404
-auditor               emergency    404  404  404  404  404  404  404  404
-system_administrator  allocated    404  404  404  404  404  404  404  404
-system_administrator  ended        404  404  404  404  404  404  404  404
-system_administrator  same_team    404  404  404  404  404  404  404  404
-system_administrator  other_team   404  404  404  404  404  404  404  404
-system_administrator  none         404  404  404  404  404  404  404  404
-system_administrator  emergency    404  404  404  404  404  404  404  404
+role                  relationship wb   cyc  chap wchs wced wadd clos drft sess srec sevl sevr
+social_worker         allocated    200  200  200  302  403  403  403  404  200  200  200  200
+social_worker         ended        404  404  404  404  404  404  404  404  404  404  404  404
+social_worker         same_team    404  404  404  404  404  404  404  404  404  404  404  404
+social_worker         other_team   404  404  404  404  404  404  404  404  404  404  404  404
+social_worker         none         404  404  404  404  404  404  404  404  404  404  404  404
+social_worker         emergency    403  403  403  403  403  403  403  404  403  403  200  403
+adult_practitioner    allocated    200  200  200  302  403  403  403  404  200  200  200  200
+adult_practitioner    ended        404  404  404  404  404  404  404  404  404  404  404  404
+adult_practitioner    same_team    404  404  404  404  404  404  404  404  404  404  404  404
+adult_practitioner    other_team   404  404  404  404  404  404  404  404  404  404  404  404
+adult_practitioner    none         404  404  404  404  404  404  404  404  404  404  404  404
+adult_practitioner    emergency    404  404  404  404  404  404  404  404  404  404  404  404
+family_support_worker allocated    200  200  200  302  403  403  403  404  200  200  200  200
+family_support_worker ended        404  404  404  404  404  404  404  404  404  404  404  404
+family_support_worker same_team    404  404  404  404  404  404  404  404  404  404  404  404
+family_support_worker other_team   404  404  404  404  404  404  404  404  404  404  404  404
+family_support_worker none         404  404  404  404  404  404  404  404  404  404  404  404
+family_support_worker emergency    403  403  403  403  403  403  403  404  403  403  200  403
+team_manager          allocated    200  200  200  302  403  403  200  404  200  200  200  200
+team_manager          ended        200  200  200  403  403  403  200  404  200  200  200  200
+team_manager          same_team    200  200  200  403  403  403  200  404  200  200  200  200
+team_manager          other_team   404  404  404  404  404  404  404  404  404  404  404  404
+team_manager          none         404  404  404  404  404  404  404  404  404  404  404  404
+team_manager          emergency    403  403  403  403  403  403  403  404  403  403  200  403
+business_support      allocated    200  200  200  302  403  403  403  404  200  200  200  200
+business_support      ended        403  403  403  403  403  403  403  404  403  403  200  403
+business_support      same_team    403  403  403  403  403  403  403  404  403  403  200  403
+business_support      other_team   404  404  404  404  404  404  404  404  404  404  404  404
+business_support      none         404  404  404  404  404  404  404  404  404  404  404  404
+business_support      emergency    403  403  403  403  403  403  403  404  403  403  200  403
+service_manager       allocated    200  200  200  302  403  403  200  404  200  200  200  200
+service_manager       ended        200  200  200  403  403  403  200  404  200  200  200  200
+service_manager       same_team    200  200  200  403  403  403  200  404  200  200  200  200
+service_manager       other_team   200  200  200  403  403  403  200  404  200  200  200  200
+service_manager       none         200  200  200  403  403  403  200  404  200  200  200  200
+service_manager       emergency    200  200  200  403  403  403  200  404  200  200  200  200
+performance_analyst   allocated    404  404  404  404  404  404  404  404  404  404  404  404
+performance_analyst   ended        404  404  404  404  404  404  404  404  404  404  404  404
+performance_analyst   same_team    404  404  404  404  404  404  404  404  404  404  404  404
+performance_analyst   other_team   404  404  404  404  404  404  404  404  404  404  404  404
+performance_analyst   none         404  404  404  404  404  404  404  404  404  404  404  404
+performance_analyst   emergency    404  404  404  404  404  404  404  404  404  404  404  404
+auditor               allocated    404  404  404  404  404  404  404  404  404  404  404  404
+auditor               ended        404  404  404  404  404  404  404  404  404  404  404  404
+auditor               same_team    404  404  404  404  404  404  404  404  404  404  404  404
+auditor               other_team   404  404  404  404  404  404  404  404  404  404  404  404
+auditor               none         404  404  404  404  404  404  404  404  404  404  404  404
+auditor               emergency    404  404  404  404  404  404  404  404  404  404  404  404
+system_administrator  allocated    404  404  404  404  404  404  404  404  404  404  404  404
+system_administrator  ended        404  404  404  404  404  404  404  404  404  404  404  404
+system_administrator  same_team    404  404  404  404  404  404  404  404  404  404  404  404
+system_administrator  other_team   404  404  404  404  404  404  404  404  404  404  404  404
+system_administrator  none         404  404  404  404  404  404  404  404  404  404  404  404
+system_administrator  emergency    404  404  404  404  404  404  404  404  404  404  404  404
 """
 # fmt: on
 
