@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from safeguarding.access.models import SharingBasis
 from safeguarding.accounts.models import User
@@ -22,7 +23,12 @@ from safeguarding.accounts.tests.factories import UserFactory
 from safeguarding.allocation.models import Allocation
 from safeguarding.audit.models import AuditEvent
 from safeguarding.journey.models import Assessment, EpisodeOfNeed
-from safeguarding.journey.tests.factories import AssessmentFactory, EpisodeOfNeedFactory
+from safeguarding.journey.tests.factories import (
+    AssessmentFactory,
+    ChildProtectionPlanFactory,
+    EpisodeOfNeedFactory,
+    LookedAfterEpisodeFactory,
+)
 from safeguarding.people.models import AdultDetail
 from safeguarding.people.tests.factories import FamilyMemberFactory, PersonFactory
 from safeguarding.workbook import drafts
@@ -103,6 +109,17 @@ def test_compiling_gathers_each_childs_statutory_status_the_shared_chapters_and_
     assert DAN_FAMILY in family_part["text"]
     events = section_by_heading(assessment, "Significant events")["text"]
     assert "Police call-out for domestic abuse" in events and "Mia was awake and frightened." in events
+
+
+def test_a_plan_shows_its_category_and_a_looked_after_child_shows_no_placement(w):
+    episode = EpisodeOfNeed.objects.get(child=w.mia)
+    ChildProtectionPlanFactory(episode=episode, start_date=datetime.date(2025, 3, 24), latest_category="EMO")
+    LookedAfterEpisodeFactory(child=w.mia, start_date=datetime.date(2025, 5, 1), placement_postcode="DB9 9ZZ")
+    mia = section_by_heading(compile_(w), "Mia Reid: statutory status")["text"]
+    assert "Child protection plan since 24 March 2025, category: emotional abuse." in mia
+    assert "Looked after since 1 May 2025, C1 Interim care order." in mia
+    # Where a looked-after child is placed is for the child's own workers: never in a team document.
+    assert "DB9" not in mia
 
 
 def test_a_draft_chapter_is_never_compiled_and_an_earlier_shared_one_is_when_none_is_shared_now(w):
@@ -459,6 +476,24 @@ def test_a_journey_rule_refusing_one_child_refuses_the_whole_authorisation(w):
     assert w.mia_assessment.authorised_on is None and late.authorised_on is None
     assessment.refresh_from_db()
     assert assessment.status == Status.SENT and assessment.versions.count() == 1
+
+
+def test_the_manager_is_shown_why_the_journey_refused_and_nothing_is_saved(client, w):
+    # The page authorises on the server's today: an assessment recorded as starting after it is refused.
+    late = AssessmentFactory(
+        episode=EpisodeOfNeed.objects.get(child=w.mia),
+        start_date=timezone.localdate() + datetime.timedelta(days=3),
+    )
+    Assessment.objects.filter(pk=w.mia_assessment.pk).update(authorised_on=ASSESSMENT_STARTED, factors=["21"])
+    assessment = sent(w)
+    client.force_login(w.maria)
+    response = client.post(reverse("workbook:assessment-authorise", args=[w.family.pk, assessment.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "govuk-error-summary" in page and "Mia Reid: The authorisation date must be on or after" in page
+    late.refresh_from_db()
+    assessment.refresh_from_db()
+    assert late.authorised_on is None and assessment.status == Status.SENT
 
 
 def test_an_assessment_started_after_sending_has_no_confirmed_factors_and_refuses_authorisation(w):

@@ -205,10 +205,7 @@ def assessment_edit(request, family_id, assessment_id):
     if not access.can_write_assessment:
         raise PermissionDenied
     if assessment.status not in services.EDITABLE:
-        messages.success(
-            request,
-            f"This assessment is {assessment.get_status_display().lower()}: it cannot be changed now.",
-        )
+        # With the manager or authorised: the assessment page says which, and nothing is editable.
         return redirect(_assessment_url(assessment))
     keys = services.editable_section_keys(access, assessment)
     infos = read.child_factors(access.disclosure, assessment)
