@@ -122,9 +122,9 @@ def assessment_list(request, family_id):
 
 @require_http_methods(["GET", "POST"])
 def assessment_compile(request, family_id, kind):
+    family, access = _team(request, family_id)
     if kind not in KIND_SLUGS:
         raise Http404("No such assessment")
-    family, access = _team(request, family_id)
     if not access.can_write_assessment:
         raise PermissionDenied
     kind_value = KIND_SLUGS[kind]
