@@ -15,6 +15,9 @@ from safeguarding.audit.services import Action, audit_record
 
 # Apps whose rows the admin may show: staff and their sign-in, never case records (see accounts/admin.py).
 ADMIN_APPS = frozenset({"accounts", "auth", "admin", "otp_totp"})
+# Reference data in case apps that a system administrator edits: rows with no case content in them (the
+# Workbook's modules of work with parents). Registered with an admin that shows no case record.
+ADMIN_REFERENCE_MODELS = frozenset({"workbook.parentingmodule"})
 
 
 class SafeguardingAdminSite(admin.AdminSite):

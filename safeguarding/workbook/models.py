@@ -318,6 +318,10 @@ class ModuleWork(BaseModel):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
+    # adult_special once one of the parent's own adult practitioners has written it (what they write about
+    # the adult is special-category data, ADR 10), and never lowered again: a later edit by someone else
+    # must not make it readable by the whole team (services.modules.module_work_save).
+    sensitivity = models.CharField(max_length=20, default="ordinary")
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -172,6 +172,12 @@ def chapter_edit(request, family_id, chapter_id):
                 data["version"] = str(found.current_version)
                 form = ChapterForm(data, chapter=chapter)
                 form.is_valid()
+                conflict.labels = {
+                    services.part_field(part, section): f"{label}, about "
+                    + (part.about_person.full_name if part.about_person else "the family")
+                    for part in chapter.parts.all()
+                    for section, label in CHAPTER_SECTIONS
+                }
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
