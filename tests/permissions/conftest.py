@@ -12,6 +12,7 @@ from safeguarding.allocation.models import CaseRole
 from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.journey.models import EpisodeOfNeed
 from safeguarding.people.tests.factories import FamilyFactory, FamilyMemberFactory
+from safeguarding.workbook.models import AssessmentVersion, FamilyAssessment, ParentingModule
 from safeguarding.workbook.services.chapters import chapter_save, chapter_start, part_field
 from tests.permissions.matrix import SEARCH_SURNAME
 
@@ -47,7 +48,24 @@ def world(db):
         share=True,
         values={part_field(chapter.parts.get(), "worries"): "Synthetic worry"},
     )
+    # An integrated assessment the lead is writing, and a parenting assessment sent to the team manager.
+    integrated = FamilyAssessment.objects.create(
+        family=family, kind=FamilyAssessment.Kind.INTEGRATED, written_by=lead.worker
+    )
+    AssessmentVersion.objects.create(
+        assessment=integrated, number=1, status=FamilyAssessment.Status.DRAFT, by=lead.worker
+    )
+    parenting = FamilyAssessment.objects.create(
+        family=family,
+        kind=FamilyAssessment.Kind.PARENTING,
+        status=FamilyAssessment.Status.SENT,
+        written_by=lead.worker,
+        analysis={"risks": "Synthetic"},
+    )
     return {
+        "assessment": integrated,
+        "sent_assessment": parenting,
+        "module": ParentingModule.objects.order_by("order").first(),
         "chapter": chapter,
         "episode": episode,
         "basis": basis,

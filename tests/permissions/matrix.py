@@ -138,6 +138,16 @@ def url_for(column: str, world, *, family_id=None, person_id=None, allocation_id
         "srec": {"family_id": family_id},
         "sevl": {"family_id": family_id},
         "sevr": {"family_id": family_id},
+        "asl": {"family_id": family_id},
+        "ascm": {"family_id": family_id, "kind": "integrated"},
+        "asmt": {"family_id": family_id, "assessment_id": world["assessment"].pk},
+        "ased": {"family_id": family_id, "assessment_id": world["assessment"].pk},
+        "assd": {"family_id": family_id, "assessment_id": world["assessment"].pk},
+        "asv": {"family_id": family_id, "assessment_id": world["assessment"].pk, "number": 1},
+        "asrt": {"family_id": family_id, "assessment_id": world["sent_assessment"].pk},
+        "asau": {"family_id": family_id, "assessment_id": world["sent_assessment"].pk},
+        "modl": {"family_id": family_id},
+        "modw": {"family_id": family_id, "person_id": world["mother"].pk, "module_id": world["module"].pk},
     }.get(column, {})
     url = reverse(name, kwargs=kwargs)
     return url

@@ -117,7 +117,7 @@ def test_matrix_names_only_pages_that_exist():
 
 
 # Sample values for URL parts that are not ids.
-SAMPLE_SLUGS = {"step": "visit", "record_type": "episodeofneed", "number": 1}
+SAMPLE_SLUGS = {"step": "visit", "record_type": "episodeofneed", "number": 1, "kind": "integrated"}
 
 
 def _sample_url(name: str) -> str:
