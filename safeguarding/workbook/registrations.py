@@ -5,6 +5,7 @@ from safeguarding.core import panels
 
 from . import (
     chronology,  # noqa: F401  significant events in the children's chronology
+    draft_targets_assessments,  # noqa: F401  the assessments' and module work's drafts
     drafts,
 )
 from .policies import WorkbookAccess

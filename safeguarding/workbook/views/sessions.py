@@ -204,6 +204,9 @@ def significant_event_list(request, family_id):
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
         "can_record": access.can_record_event,
+        # The Workbook's other sections are the team's: business support and emergency access read the
+        # events only.
+        "in_team": access.can_view,
     }
     return render(request, "workbook/significant_event_list.html", context)
 
