@@ -357,7 +357,85 @@ def choose_pages() -> list[Page]:
             "Overdue deadlines",
             target_ms=DEADLINE_PAGES_P95_TARGET_MS,
         ),
+    ] + _workbook_pages(maria)
+
+
+WORKBOOK_P95_TARGET_MS = 100.0
+
+
+def _workbook_pages(maria) -> list[Page]:
+    """The Workbook's pages on the family with the most cycles in Maria's team (issue #9: under 100 ms
+    at p95 with three years of cycles for every family): the Workbook page, the current cycle's chapters,
+    the longest shared chapter, and the family's latest integrated assessment."""
+    from django.db.models import Count, Max
+    from django.db.models.functions import Length
+
+    from safeguarding.workbook.models import Chapter, ChapterPart, Cycle, FamilyAssessment, Workbook
+
+    workbook = (
+        Workbook.objects.filter(family__team_id=maria.team_id)
+        .annotate(n=Count("cycles"))
+        .order_by("-n", "family__reference")
+        .select_related("family")
+        .first()
+    )
+    if workbook is None:
+        return []
+    family = workbook.family
+    current = Cycle.objects.filter(workbook=workbook, closed_on__isnull=True).first()
+    chapter = (
+        Chapter.objects.filter(cycle__workbook=workbook, state=Chapter.State.SHARED)
+        .annotate(length=Max(Length("parts__work_done")))
+        .order_by("-length", "pk")
+        .first()
+    )
+    parts = ChapterPart.objects.filter(chapter=chapter).count() if chapter else 0
+    pages = [
+        Page(
+            "Workbook",
+            f"/families/{family.pk}/workbook/",
+            "maria",
+            f"{family.reference}, most cycles in her team ({workbook.n})",
+            "Earlier cycles",
+            target_ms=WORKBOOK_P95_TARGET_MS,
+        ),
+        Page(
+            "Workbook: a cycle",
+            f"/families/{family.pk}/workbook/cycles/{current.number}/",
+            "maria",
+            f"the current cycle's chapters ({Chapter.objects.filter(cycle=current).count()})",
+            f"Cycle {current.number}",
+            target_ms=WORKBOOK_P95_TARGET_MS,
+        ),
     ]
+    if chapter is not None:
+        pages.append(
+            Page(
+                "Workbook: a chapter",
+                f"/families/{family.pk}/workbook/chapters/{chapter.pk}/",
+                "maria",
+                f"the longest shared chapter, cycle {chapter.cycle.number} ({parts} parts)",
+                "chapter",
+                target_ms=WORKBOOK_P95_TARGET_MS,
+            )
+        )
+    assessment = (
+        FamilyAssessment.objects.filter(family__team_id=maria.team_id, kind=FamilyAssessment.Kind.INTEGRATED)
+        .order_by("-created_at", "pk")
+        .first()
+    )
+    if assessment is not None:
+        pages.append(
+            Page(
+                "Integrated family assessment",
+                f"/families/{assessment.family_id}/workbook/assessments/{assessment.pk}/",
+                "maria",
+                f"the North team's latest ({assessment.get_status_display().lower()})",
+                "Integrated family assessment",
+                target_ms=WORKBOOK_P95_TARGET_MS,
+            )
+        )
+    return pages
 
 
 def measure_in_process(
