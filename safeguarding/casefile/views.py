@@ -44,7 +44,8 @@ from . import selectors
 def family_create(request):
     if not family_can_create(request.user):
         raise PermissionDenied
-    teams = Team.objects.all() if request.user.role == User.Role.SERVICE_MANAGER else None
+    # A closed team takes no new families (it has no active members to work with them).
+    teams = Team.objects.filter(is_active=True) if request.user.role == User.Role.SERVICE_MANAGER else None
     form = FamilyForm(form_data(request), teams=teams)
     if request.method == "POST" and form.is_valid():
         family = family_open(

@@ -48,3 +48,16 @@ def test_a_partner_agency_practitioner_may_not_create_families(client):
     assert client.get(reverse("casefile:family-create")).status_code == 403
     assert client.post(reverse("casefile:family-create"), {"name": "Nobody family"}).status_code == 403
     assert not Family.objects.exists()
+
+
+def test_a_service_manager_is_not_offered_a_closed_team_for_a_new_family(client):
+    open_team = TeamFactory(name="North Family Safeguarding Team")
+    closed = TeamFactory(name="Closed Pilot Team", is_active=False)
+    client.force_login(UserFactory(team=open_team, role=User.Role.SERVICE_MANAGER))
+
+    page = client.get(reverse("casefile:family-create")).content.decode()
+    assert open_team.name in page and closed.name not in page
+
+    response = client.post(reverse("casefile:family-create"), {"name": "Late family", "team": closed.pk})
+    assert response.status_code == 200 and "govuk-error-summary" in response.content.decode()
+    assert not Family.objects.filter(name="Late family").exists()
