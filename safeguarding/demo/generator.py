@@ -450,16 +450,21 @@ def _household(b: _Builder, family: Family, team_staff: dict) -> None:
         )
         if rng.random() < 0.6 and adult.id not in b.people_with_sharing_basis:
             b.people_with_sharing_basis.add(adult.id)
-            b.sharing_bases.append(
-                SharingBasis(
-                    id=b.uuid(),
-                    person=adult,
-                    recorded_by=worker,
-                    recorded_on=allocation.start_date,
-                    basis=rng.choice([SharingBasis.Basis.CONSENT, SharingBasis.Basis.SAFEGUARDING]),
-                    explanation="Discussed with them at the first home visit",
-                )
+            basis = SharingBasis(
+                id=b.uuid(),
+                person=adult,
+                recorded_by=worker,
+                recorded_on=allocation.start_date,
+                basis=rng.choice([SharingBasis.Basis.CONSENT, SharingBasis.Basis.SAFEGUARDING]),
+                explanation="Discussed with them at the first home visit",
             )
+            # Consent taken at the start of the work covers the whole team (issue #9); a safeguarding
+            # decision covers the lead social worker and the managers only. So the demo's Workbooks show an
+            # adult's part to the whole team in some families and not in others. (Set after the draws
+            # above, which stay in their order: the rest of the council is the same for a seed.)
+            if basis.basis == SharingBasis.Basis.CONSENT:
+                basis.scope = SharingBasis.Scope.TEAM
+            b.sharing_bases.append(basis)
     if rng.random() < 0.03:
         # The mother and children moved to a refuge: their address is protected (sealed).
         for address in b.addresses[first_address:]:
