@@ -26,7 +26,7 @@ from safeguarding.people.codes import Disability, Ethnicity
 from safeguarding.people.identifiers import UPN_LETTERS, nhs_number_check_digit, upn_check_letter
 from safeguarding.people.models import Address, AdultDetail, Family, FamilyMember, Person, Relationship
 
-from . import journeys
+from . import journeys, workbook
 from . import personas as cast
 
 
@@ -595,6 +595,8 @@ def build_council(*, scale: str = "demo", seed: int = 2026, today: datetime.date
     journey_counts = journeys.build_journeys(b, families, staff, north_team_name=cast.NORTH_TEAM)
     _demo_emergency_access(b, families)
     _demo_moved_adult(b, families)
+    # The Workbooks last: they read the allocations, the statutory visits and the moved adult above.
+    workbook_counts = workbook.build_workbooks(b, families, staff, seed=seed, scale=scale)
     return {
         "teams": len(teams),
         "workers": User.objects.filter(role__in=User.CASEWORK_ROLES).count(),
@@ -604,4 +606,5 @@ def build_council(*, scale: str = "demo", seed: int = 2026, today: datetime.date
         "allocations": len(b.allocations),
         "journey_records": sum(n for kind, n in journey_counts.items() if kind != "deadlines"),
         "deadlines": journey_counts["deadlines"],
+        "workbook_records": sum(workbook_counts.values()),
     }
