@@ -74,6 +74,25 @@ def rows_added(before: dict, after: dict) -> list[Table]:
     return added
 
 
+def present(before: dict) -> list[Table]:
+    """Every table's rows in a `read_all` snapshot, for the tables that had any."""
+    return [Table(table, columns, tuple(rows)) for table, (columns, rows) in before.items() if rows]
+
+
+def restore_emptied(tables: list[Table]) -> None:
+    """Put back the rows of the tables that are empty now. A browser test's flush empties every table,
+    and the rows the migrations wrote (the default parenting modules, which the demo's module work points
+    to) do not come back by themselves as content types and permissions do."""
+    qn = connection.ops.quote_name
+    emptied = []
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"SELECT 1 FROM {qn(table.name)} LIMIT 1")  # noqa: S608 - introspected name
+            if cursor.fetchone() is None:
+                emptied.append(table)
+    insert(emptied)
+
+
 def insert(tables: list[Table]) -> None:
     """Put the rows back, in the current transaction. Foreign keys are checked at commit (Django creates
     them deferrable), so the order of the tables does not matter."""

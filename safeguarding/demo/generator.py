@@ -26,7 +26,7 @@ from safeguarding.people.codes import Disability, Ethnicity
 from safeguarding.people.identifiers import UPN_LETTERS, nhs_number_check_digit, upn_check_letter
 from safeguarding.people.models import Address, AdultDetail, Family, FamilyMember, Person, Relationship
 
-from . import journeys
+from . import journeys, workbook
 from . import personas as cast
 
 
@@ -450,16 +450,21 @@ def _household(b: _Builder, family: Family, team_staff: dict) -> None:
         )
         if rng.random() < 0.6 and adult.id not in b.people_with_sharing_basis:
             b.people_with_sharing_basis.add(adult.id)
-            b.sharing_bases.append(
-                SharingBasis(
-                    id=b.uuid(),
-                    person=adult,
-                    recorded_by=worker,
-                    recorded_on=allocation.start_date,
-                    basis=rng.choice([SharingBasis.Basis.CONSENT, SharingBasis.Basis.SAFEGUARDING]),
-                    explanation="Discussed with them at the first home visit",
-                )
+            basis = SharingBasis(
+                id=b.uuid(),
+                person=adult,
+                recorded_by=worker,
+                recorded_on=allocation.start_date,
+                basis=rng.choice([SharingBasis.Basis.CONSENT, SharingBasis.Basis.SAFEGUARDING]),
+                explanation="Discussed with them at the first home visit",
             )
+            # Consent taken at the start of the work covers the whole team (issue #9); a safeguarding
+            # decision covers the lead social worker and the managers only. So the demo's Workbooks show an
+            # adult's part to the whole team in some families and not in others. (Set after the draws
+            # above, which stay in their order: the rest of the council is the same for a seed.)
+            if basis.basis == SharingBasis.Basis.CONSENT:
+                basis.scope = SharingBasis.Scope.TEAM
+            b.sharing_bases.append(basis)
     if rng.random() < 0.03:
         # The mother and children moved to a refuge: their address is protected (sealed).
         for address in b.addresses[first_address:]:
@@ -590,6 +595,8 @@ def build_council(*, scale: str = "demo", seed: int = 2026, today: datetime.date
     journey_counts = journeys.build_journeys(b, families, staff, north_team_name=cast.NORTH_TEAM)
     _demo_emergency_access(b, families)
     _demo_moved_adult(b, families)
+    # The Workbooks last: they read the allocations, the statutory visits and the moved adult above.
+    workbook_counts = workbook.build_workbooks(b, families, staff, seed=seed, scale=scale)
     return {
         "teams": len(teams),
         "workers": User.objects.filter(role__in=User.CASEWORK_ROLES).count(),
@@ -599,4 +606,5 @@ def build_council(*, scale: str = "demo", seed: int = 2026, today: datetime.date
         "allocations": len(b.allocations),
         "journey_records": sum(n for kind, n in journey_counts.items() if kind != "deadlines"),
         "deadlines": journey_counts["deadlines"],
+        "workbook_records": sum(workbook_counts.values()),
     }
