@@ -416,3 +416,22 @@ def test_what_the_readme_persona_table_says_to_try_is_there():
     sent = w.FamilyAssessment.objects.get(status="sent")
     assert sent.family == woodward and WorkbookAccess(maria, woodward).can_authorise(sent)
     assert w.FamilyAssessment.objects.filter(family=rees, kind="parenting", status="authorised").exists()
+
+
+def test_every_demo_assessment_opens_for_the_familys_team_manager_with_its_analysis_and_factors(client):
+    """The demo's assessments are in the shapes the assessment pages read: each opens, shows its
+    analysis, and an integrated one names each child with their factors."""
+    assessments = list(w.FamilyAssessment.objects.select_related("family"))
+    assert assessments
+    for assessment in assessments:
+        manager = User.objects.get(role=User.Role.TEAM_MANAGER, team_id=assessment.family.team_id)
+        client.force_login(manager)
+        response = client.get(f"/families/{assessment.family_id}/workbook/assessments/{assessment.pk}/")
+        assert response.status_code == 200, assessment
+        body = response.content.decode()
+        if assessment.analysis:
+            assert assessment.analysis["risks"].split(".")[0][:40] in body.replace("&#x27;", "'")
+        for child in assessment.compiled["children"]:
+            assert child["name"] in body
+            for code in assessment.factors.get(child["id"], []):
+                assert code in body

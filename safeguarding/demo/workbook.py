@@ -34,7 +34,7 @@ a chapter not started and one in draft, a sent assessment, authorised ones and a
 assessment; dan has a chapter not started and one in draft.
 
 The large council (`KNOBS["large"]`) has three years of cycles and chapters for every family but sessions
-in the last four cycles only, one-sentence sections drawn from texts composed once per worker and family,
+in the last two cycles only, one-sentence sections drawn from texts composed once per worker and family,
 and fewer sessions a cycle: over a million rows, which is what its seeding can afford (docs/benchmarks.md).
 
 How
@@ -63,6 +63,7 @@ from safeguarding.core import calendar
 from safeguarding.journey import models as j
 from safeguarding.people.models import FamilyMember, Relationship
 from safeguarding.workbook import models as w
+from safeguarding.workbook.selectors import assessments as assessment_read
 
 from . import journeys
 from . import workbook_text as text
@@ -152,7 +153,7 @@ KNOBS = {
         events=(2, 5),
         calls=(0, 0, 1),
         module_sessions=(1, 1),
-        session_cycles=4,
+        session_cycles=2,
         text_variants=2,
     ),
 }
@@ -1180,9 +1181,63 @@ class FamilyWorkbook:
             proposed={},
         )
 
+    def shaped(self, kind, compiled: dict, analysis: dict, factors: dict, proposed: dict):
+        """The demo's texts in the shapes the assessment pages read (services.assessments' docstring):
+        compiled {"children", "parents", "sections"}, analysis by form field, proposals with reasons."""
+        children = [c for c in self.children if c.born is not None and c.left is None]
+        if kind == w.FamilyAssessment.Kind.INTEGRATED:
+            children = [c for c in children if str(c.id) in factors] or children
+        parents = self.parents or self.adults
+        headings = {
+            "children": "The children's statutory status",
+            "chapters": "What the workers' chapters say",
+            "events": "Significant events",
+        }
+        sections = assessment_read.numbered(
+            [
+                assessment_read.section(key, headings.get(key, key.capitalize()), text)
+                for key, text in compiled.items()
+            ]
+        )
+        shaped_compiled = {
+            "children": [{"n": n, "id": str(c.id), "name": c.name} for n, c in enumerate(children, start=1)]
+            if kind == w.FamilyAssessment.Kind.INTEGRATED
+            else [],
+            "parents": [{"n": n, "id": str(a.id), "name": a.name} for n, a in enumerate(parents, start=1)]
+            if kind == w.FamilyAssessment.Kind.PARENTING
+            else [],
+            "sections": sections,
+        }
+        if not analysis:
+            shaped_analysis = {}
+        elif kind == w.FamilyAssessment.Kind.INTEGRATED:
+            shaped_analysis = {
+                **{
+                    f"life_{n}": f"{c.name}: " + analysis.get("life_for_children", "")
+                    for n, c in enumerate(children, start=1)
+                },
+                "risks": analysis.get("risks", ""),
+                "strengths": analysis.get("strengths", ""),
+                "change": analysis.get("what_needs_to_change", ""),
+            }
+        else:
+            shaped_analysis = {
+                **{f"parent_{n}": analysis.get("capacity", "") for n, _a in enumerate(parents, start=1)},
+                "risks": analysis.get("modules", ""),
+                "strengths": analysis.get("capacity", ""),
+                "change": analysis.get("recommendation", ""),
+            }
+        reason = {
+            "text": "Proposed from the adult workers allocated to the family",
+            "sensitivity": "ordinary",
+        }
+        shaped_proposed = {child: {code: [reason] for code in codes} for child, codes in proposed.items()}
+        return shaped_compiled, shaped_analysis, shaped_proposed
+
     def assessment(self, *, kind, status, day, writer, compiled, analysis, factors, proposed) -> None:
         """The assessment and its kept versions: each time it was sent, returned and authorised."""
         rng = self.rng
+        compiled, analysis, proposed = self.shaped(kind, compiled, analysis, factors, proposed)
         history = []
         if status in ("sent", "authorised"):
             history.append(("sent", writer, ""))
