@@ -40,20 +40,46 @@ def _transactional(item: pytest.Item) -> bool:
     return "transactional_db" in names or "live_server" in names
 
 
-# The rows in the test database before the demo was built (the migrations' reference data), to put back
-# where a browser test's flush emptied them: the demo's rows point to some of them.
-_reference_rows: list[demo_snapshot.Table] = []
+@pytest.fixture(scope="session")
+def reference_rows(django_db_setup, django_db_blocker) -> list[demo_snapshot.Table]:
+    """The rows the migrations wrote (the default parenting modules, ...), read once per test database."""
+    with django_db_blocker.unblock():
+        return demo_snapshot.present(demo_snapshot.read_all())
+
+
+_DB_FIXTURES = {"db", "transactional_db", "live_server", "demo_council", "django_db_reset_sequences"}
+
+
+@pytest.fixture(autouse=True)
+def _reference_rows_back(request, django_db_blocker):
+    """Put back the migrations' rows where a browser test's flush emptied them, before each database test.
+
+    pytest-django empties every table after a transactional test; Django recreates content types and
+    permissions itself, but not the rows our data migrations wrote, which the demo's rows and tests rely
+    on. Committed (this runs before the test's own transaction begins), so they stay for the tests after."""
+    uses_db = _DB_FIXTURES & set(request.fixturenames)
+    if request.node.get_closest_marker("django_db") is None and not uses_db:
+        yield
+        return
+    rows = request.getfixturevalue("reference_rows")
+    with django_db_blocker.unblock():
+        if not connection.in_atomic_block:
+            with transaction.atomic():
+                demo_snapshot.restore_emptied(rows)
+    yield
 
 
 @pytest.fixture(scope="session")
-def demo_council_rows(django_db_setup, django_db_blocker) -> list[demo_snapshot.Table]:
+def demo_council_rows(django_db_setup, django_db_blocker, reference_rows) -> list[demo_snapshot.Table]:
     """The rows of the demo council, built once in this test database and rolled back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        # Built on the migrations' rows, whatever a browser test before it emptied.
+        demo_snapshot.restore_emptied(reference_rows)
     with django_db_blocker.unblock(), transaction.atomic():
         before = demo_snapshot.read_all()
         build_council(scale="demo", seed=2026)
         rows = demo_snapshot.rows_added(before, demo_snapshot.read_all())
         transaction.set_rollback(True)
-    _reference_rows[:] = demo_snapshot.present(before)
     return rows
 
 
@@ -71,8 +97,12 @@ def _demo_council_for_the_module(request, django_db_blocker):
         return
     global _held_for_module
     rows = request.getfixturevalue("demo_council_rows")
+    reference = request.getfixturevalue("reference_rows")
     outer = transaction.atomic()
     with django_db_blocker.unblock():
+        with transaction.atomic():
+            # Committed first: a browser test before this module may have emptied them.
+            demo_snapshot.restore_emptied(reference)
         outer.__enter__()
         demo_snapshot.insert(rows)
     _held_for_module = True
@@ -91,7 +121,6 @@ def demo_council(db, demo_council_rows) -> None:
     if not connection.in_atomic_block:
         # A transactional test: commit the rows, so the live server sees them.
         with transaction.atomic():
-            demo_snapshot.restore_emptied(_reference_rows)
             demo_snapshot.insert(demo_council_rows)
     elif not _held_for_module:
         demo_snapshot.insert(demo_council_rows)

@@ -749,6 +749,7 @@ class FamilyWorkbook:
                 if start >= today - DAY * 2 or not parent.present(start):
                     self.b.add(
                         w.ModuleWork,
+                        id=assessment_read.module_work_id(self.family.pk, parent.id, module.pk),
                         family_id=self.family.pk,
                         parent_id=parent.id,
                         module_id=module.pk,
@@ -792,6 +793,7 @@ class FamilyWorkbook:
                     done[module.order] = completed_on
                 self.b.add(
                     w.ModuleWork,
+                    id=assessment_read.module_work_id(self.family.pk, parent.id, module.pk),
                     family_id=self.family.pk,
                     parent_id=parent.id,
                     module_id=module.pk,

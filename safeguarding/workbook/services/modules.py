@@ -40,8 +40,14 @@ TEXT_LIMIT = 10_000
 
 def module_work_find(family, parent, module) -> ModuleWork:
     """The parent's work on the module: the saved record, or a new one (unsaved) with its lasting id."""
+    # Found by whose work on which module, not by the id: work a session started (or the demo wrote) may
+    # have been saved before it had its lasting id.
     pk = module_work_id(family.pk, parent.pk, module.pk)
-    work = ModuleWork.objects.filter(pk=pk).select_related("updated_by").first()
+    work = (
+        ModuleWork.objects.filter(family=family, parent=parent, module=module)
+        .select_related("updated_by")
+        .first()
+    )
     if work is None:
         work = ModuleWork(pk=pk, family=family, parent=parent, module=module)
     return work
@@ -69,7 +75,7 @@ def module_work_save(
     ).exists():
         raise ValidationError("Module work is recorded for the family's adults")
     pk = module_work_id(family.pk, parent.pk, module.pk)
-    work = ModuleWork.objects.select_for_update().filter(pk=pk).first()
+    work = ModuleWork.objects.select_for_update().filter(family=family, parent=parent, module=module).first()
     created = work is None
     if created:
         if not module.active:
@@ -115,7 +121,7 @@ def module_work_save(
                 work.save(force_insert=True)
         except IntegrityError:
             # Someone saved the first version at the same moment: theirs is kept, and this is a conflict.
-            current = ModuleWork.objects.get(pk=pk)
+            current = ModuleWork.objects.get(family=family, parent=parent, module=module)
             raise VersionConflict(
                 record=current,
                 theirs={name: getattr(current, name) for name in TEXT_FIELDS},

@@ -23,6 +23,7 @@ from safeguarding.journey.services import journey_record
 from safeguarding.people.models import FamilyMember
 
 from ..models import ModuleWork, ParentingModule, Session, SessionParticipant, SignificantEvent
+from ..selectors.assessments import module_work_id
 from .workbooks import workbook_ensure
 
 # Sessions where the worker is with the children in person, as a statutory visit requires (Working
@@ -255,7 +256,13 @@ def _module_work_start(*, family, module, parents) -> list:
         w.parent_id: w for w in ModuleWork.objects.filter(family=family, module=module, parent__in=parents)
     }
     new = [
-        ModuleWork(family=family, parent=parent, module=module, state=ModuleWork.State.IN_PROGRESS)
+        ModuleWork(
+            pk=module_work_id(family.pk, parent.pk, module.pk),
+            family=family,
+            parent=parent,
+            module=module,
+            state=ModuleWork.State.IN_PROGRESS,
+        )
         for parent in parents
         if parent.pk not in existing
     ]

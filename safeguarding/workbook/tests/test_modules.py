@@ -143,6 +143,18 @@ def test_saving_module_work_records_it_and_completing_needs_the_analysis(w, modu
     assert work.pk == module_work_id(w.family.pk, w.amy.pk, module.pk)
 
 
+def test_module_work_begun_under_another_id_is_found_and_saved_not_inserted_again(client, w, modules):
+    # Work a module session began, or an import wrote, before it had its lasting id: the page opens it and
+    # a save changes it (a second row would break the one-record-per-parent-and-module rule: a server error).
+    module = modules[1]
+    begun = ModuleWork.objects.create(family=w.family, parent=w.amy, module=module, state=State.IN_PROGRESS)
+    client.force_login(w.faye)
+    assert client.get(url(w, w.amy, module)).status_code == 200
+    work = save(w, w.faye, w.amy, module, version=begun.version, covered="Routines, in Amy's words")
+    assert work.pk == begun.pk
+    assert ModuleWork.objects.filter(family=w.family, parent=w.amy, module=module).count() == 1
+
+
 def test_a_stale_module_work_save_is_refused_with_both_texts(w, modules):
     module = modules[0]
     first = save(w, w.faye, w.amy, module, covered="Faye's notes")
