@@ -220,7 +220,7 @@ def authorised_fetch(
     """
     found = queryset.filter(pk=pk).first()
     if found is None:
-        asked = _uuid_or_none(pk) if subject else None
+        asked = uuid_or_none(pk) if subject else None
         audit_record(
             actor=user,
             action=Action.DENIED,
@@ -233,7 +233,8 @@ def authorised_fetch(
     return found
 
 
-def _uuid_or_none(value):
+def uuid_or_none(value):
+    """A UUID from what a URL or a form gave, or None for anything that is not one."""
     try:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
     except (TypeError, ValueError, AttributeError):

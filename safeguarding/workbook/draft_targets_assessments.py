@@ -8,7 +8,7 @@ not saved yet (it has its id from the start, selectors.assessments.module_work_i
 
 from __future__ import annotations
 
-import uuid
+from safeguarding.access.policies import uuid_or_none
 
 from . import drafts
 from .models import FamilyAssessment, ModuleWork, ParentingModule
@@ -29,15 +29,8 @@ ASSESSMENT_FIELDS = (
 )
 
 
-def _uuid(value):
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except (TypeError, ValueError, AttributeError):
-        return None
-
-
 def assessment_writable(user, family, record_id):
-    pk = _uuid(record_id)
+    pk = uuid_or_none(record_id)
     if pk is None:
         return None
     assessment = FamilyAssessment.objects.filter(pk=pk, family=family, status__in=EDITABLE).first()
@@ -47,7 +40,7 @@ def assessment_writable(user, family, record_id):
 
 
 def module_work_writable_record(user, family, record_id):
-    pk = _uuid(record_id)
+    pk = uuid_or_none(record_id)
     if pk is None:
         return None
     access = WorkbookAccess(user, family)

@@ -71,3 +71,15 @@ def assert_no_serious_axe_violations(page):
             + format_violations(violations),
             pytrace=False,
         )
+
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def assert_no_serious_axe_violations_at_both_widths(page):
+    """The page as it is now, at desktop and phone widths (the service's standard), back to desktop after."""
+    for size in (DESKTOP, PHONE):
+        page.set_viewport_size(size)
+        assert_no_serious_axe_violations(page)
+    page.set_viewport_size(DESKTOP)

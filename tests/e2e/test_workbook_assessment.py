@@ -12,12 +12,11 @@ date. Dates on the page are read from `<time datetime>` values or as a whole tab
 """
 
 import datetime
-import importlib
 import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from safeguarding.accounts.models import User
 from safeguarding.allocation.services import allocation_create, family_open
@@ -25,8 +24,8 @@ from safeguarding.journey.models import Assessment
 from safeguarding.journey.services import journey_record
 from safeguarding.people.services import person_create
 from safeguarding.workbook.models import ParentingModule
+from tests.e2e.axe import assert_no_serious_axe_violations_at_both_widths
 
-from .axe import assert_no_serious_axe_violations
 from .conftest import sign_in
 
 pytestmark = [
@@ -36,32 +35,13 @@ pytestmark = [
 
 REFERRAL = datetime.date(2025, 3, 3)
 STARTED = datetime.date(2025, 3, 4)
-WIDE, NARROW = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
 DOMESTIC_ABUSE = "Domestic abuse: a parent or carer is the subject"
-
-
-def axe_at_both_widths(page: Page) -> None:
-    for size in (WIDE, NARROW):
-        page.set_viewport_size(size)
-        assert_no_serious_axe_violations(page)
-    page.set_viewport_size(WIDE)
-
-
-def _default_modules() -> None:
-    """The eight modules the Workbook ships (migration 0002). A browser test's database is emptied after
-    each test, migration rows too, and the demo council does not write them back."""
-    if ParentingModule.objects.exists():
-        return
-    shipped = importlib.import_module("safeguarding.workbook.migrations.0002_default_parenting_modules")
-    for order, (name, purpose, prompts) in enumerate(shipped.DEFAULT_MODULES, start=1):
-        ParentingModule.objects.create(name=name, purpose=purpose, prompts=prompts, order=order)
 
 
 @pytest.fixture
 def quillfeathers(council):
     """A North family held by Asha: Rhea (mother), with whom Dan (DA practitioner) works, and two children
     whose child and family assessments are waiting for authorisation."""
-    _default_modules()
     asha = User.objects.get(username="asha")
     family = family_open(actor=asha, name="Quillfeather family", team=asha.team)
     rhea = person_create(
@@ -110,15 +90,15 @@ def test_the_lead_compiles_and_sends_the_assessment_and_the_manager_authorises_i
     asha = sign_in(new_page(), live_server, "asha")
     asha.goto(f"{base}/families/{family.pk}/workbook/assessments/")
     expect(asha.get_by_role("heading", level=1, name="Assessments")).to_be_visible()
-    axe_at_both_widths(asha)
+    assert_no_serious_axe_violations_at_both_widths(asha)
     asha.get_by_role("link", name="Compile the integrated family assessment").click()
     expect(
         asha.get_by_role("heading", level=1, name="Compile the integrated family assessment")
     ).to_be_visible()
-    axe_at_both_widths(asha)
+    assert_no_serious_axe_violations_at_both_widths(asha)
     asha.get_by_role("button", name="Compile the assessment").click()
     expect(asha.get_by_role("heading", level=1, name="Integrated family assessment")).to_be_visible()
-    axe_at_both_widths(asha)
+    assert_no_serious_axe_violations_at_both_widths(asha)
 
     # What was compiled: each child's statutory status, nothing typed.
     expect(asha.get_by_label("Mia Quillfeather: statutory status")).to_have_value(
@@ -143,13 +123,13 @@ def test_the_lead_compiles_and_sends_the_assessment_and_the_manager_authorises_i
     asha.get_by_label("What needs to change").fill("A safety plan for the evenings that holds.")
     asha.get_by_role("button", name="Save").click()
     expect(asha.get_by_text("Assessment saved")).to_be_visible()
-    axe_at_both_widths(asha)
+    assert_no_serious_axe_violations_at_both_widths(asha)
 
     asha.get_by_role("link", name="Send to the team manager").click()
     expect(
         asha.get_by_role("heading", level=1, name=re.compile("Send the integrated family assessment"))
     ).to_be_visible()
-    axe_at_both_widths(asha)
+    assert_no_serious_axe_violations_at_both_widths(asha)
     asha.get_by_role("button", name="Send to the team manager").click()
     expect(asha.get_by_text("Assessment sent to Maria Santos for authorisation")).to_be_visible()
     expect(asha.locator("#assessment-status")).to_have_text("With the team manager")
@@ -163,10 +143,10 @@ def test_the_lead_compiles_and_sends_the_assessment_and_the_manager_authorises_i
     expect(
         maria.get_by_role("heading", level=1, name=re.compile("Return the integrated family assessment"))
     ).to_be_visible()
-    axe_at_both_widths(maria)
+    assert_no_serious_axe_violations_at_both_widths(maria)
     maria.get_by_role("button", name="Return with comments").click()
     expect(maria.get_by_text("Enter what needs to change before you can authorise it").first).to_be_visible()
-    axe_at_both_widths(maria)
+    assert_no_serious_axe_violations_at_both_widths(maria)
     maria.get_by_label("What needs to change").fill("Say what Leo's nursery has noticed.")
     maria.get_by_role("button", name="Return with comments").click()
     expect(maria.locator("#assessment-status")).to_have_text("Returned for changes")
@@ -186,12 +166,12 @@ def test_the_lead_compiles_and_sends_the_assessment_and_the_manager_authorises_i
 
     # Maria authorises it: each child's statutory assessment is completed today with the confirmed factors.
     maria.goto(assessment_url)
-    axe_at_both_widths(maria)
+    assert_no_serious_axe_violations_at_both_widths(maria)
     maria.get_by_role("link", name="Authorise", exact=True).click()
     expect(
         maria.get_by_role("heading", level=1, name="Authorise the integrated family assessment")
     ).to_be_visible()
-    axe_at_both_widths(maria)
+    assert_no_serious_axe_violations_at_both_widths(maria)
     maria.get_by_role("button", name="Authorise the assessment").click()
     expect(maria.locator("#assessment-status")).to_have_text("Authorised")
     expect(maria.get_by_text("Statutory assessment completed for Mia, Leo.")).to_be_visible()
@@ -199,7 +179,7 @@ def test_the_lead_compiles_and_sends_the_assessment_and_the_manager_authorises_i
     expect(versions).to_have_count(4)
     maria.get_by_role("link", name="Version 2").click()
     expect(maria.get_by_role("heading", level=1, name=re.compile("version 2"))).to_be_visible()
-    axe_at_both_widths(maria)
+    assert_no_serious_axe_violations_at_both_widths(maria)
 
     today = timezone.localdate()
     expected = {mia: ["3B", "4B"], leo: ["3B"]}
@@ -220,10 +200,10 @@ def test_the_programme_and_a_parents_module_work_read_at_both_widths(quillfeathe
     asha.goto(f"{live_server.url}/families/{family.pk}/workbook/modules/")
     expect(asha.get_by_role("heading", level=1, name="Programme of work with parents")).to_be_visible()
     expect(asha.get_by_text("0 of 8 modules completed, 0 in progress.")).to_be_visible()
-    axe_at_both_widths(asha)
+    assert_no_serious_axe_violations_at_both_widths(asha)
     asha.get_by_role("link", name=f"1. {module.name} with Rhea Quillfeather").click()
     expect(asha.get_by_role("heading", level=1, name=module.name)).to_be_visible()
-    axe_at_both_widths(asha)
+    assert_no_serious_axe_violations_at_both_widths(asha)
     asha.get_by_label("Your analysis").fill("Rhea can say what worries the school, in her own words.")
     asha.get_by_role("group", name="How far has the parent got with this module?").get_by_label(
         "Completed"

@@ -3,14 +3,11 @@ a chapter typed and left idle comes back after the session expired; a partner pr
 "Restricted" where the sensitivity rules say so. Axe on every page, at desktop and phone widths."""
 
 import re
-import time
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from playwright.sync_api import Page, expect
 
 from safeguarding.access.models import SharingBasis
-from safeguarding.accounts import sessions
 from safeguarding.accounts.models import User
 from safeguarding.accounts.tests.factories import UserFactory
 from safeguarding.allocation.models import Allocation, CaseRole
@@ -18,20 +15,11 @@ from safeguarding.allocation.services import allocation_create
 from safeguarding.people.models import FamilyMember
 from safeguarding.workbook.models import Chapter, ChapterPart
 from safeguarding.workbook.services.chapters import chapter_save, chapter_start, part_field
-from tests.e2e.axe import assert_no_serious_axe_violations
+from tests.e2e.axe import assert_no_serious_axe_violations_at_both_widths
 from tests.e2e.conftest import sign_in
+from tests.e2e.test_identity import age_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-
-
-def axe_at_both_widths(page: Page) -> None:
-    for size in (DESKTOP, PHONE):
-        page.set_viewport_size(size)
-        assert_no_serious_axe_violations(page)
-    page.set_viewport_size(DESKTOP)
 
 
 def dans_family():
@@ -61,19 +49,19 @@ def test_an_adult_practitioner_writes_and_shares_a_chapter(council, live_server,
     dan.goto(f"{live_server.url}/families/{family.pk}/")
     dan.get_by_role("link", name="Open the Workbook").click()
     expect(dan.get_by_role("heading", level=1, name="Workbook")).to_be_visible()
-    axe_at_both_widths(dan)
+    assert_no_serious_axe_violations_at_both_widths(dan)
 
     open_own_chapter(dan)
     part = dan.get_by_role("group", name=f"About {adult.full_name}")
     expect(part).to_be_visible()
-    axe_at_both_widths(dan)
+    assert_no_serious_axe_violations_at_both_widths(dan)
     part.get_by_label("What has changed").fill("Synthetic: he has attended four of five group sessions.")
     share = dan.get_by_role("button", name="Save and share with the team")
     (share if share.count() else dan.get_by_role("button", name="Save", exact=True)).click()
 
     expect(dan.locator(".govuk-notification-banner")).to_contain_text("Your chapter is saved")
     expect(dan.get_by_text("Synthetic: he has attended four of five group sessions.")).to_be_visible()
-    axe_at_both_widths(dan)
+    assert_no_serious_axe_violations_at_both_widths(dan)
     chapter = Chapter.objects.get(
         author__username="dan", cycle__workbook__family=family, cycle__closed_on=None
     )
@@ -129,15 +117,7 @@ def test_a_partner_practitioner_sees_restricted_for_another_adults_practitioner_
     expect(section.get_by_text("Restricted", exact=True)).to_be_visible()
     expect(section).to_contain_text(recovery_worker.display_name)
     expect(section.get_by_text("Synthetic: missed two of three recovery appointments.")).to_have_count(0)
-    axe_at_both_widths(dan)
-
-
-def age_session(page: Page, seconds: float) -> None:
-    """As if the browser's session had not been used for `seconds` (the server's own record of it)."""
-    [cookie] = [c for c in page.context.cookies() if c["name"] == "sessionid"]
-    store = SessionStore(session_key=cookie["value"])
-    store[sessions.LAST_ACTIVITY] = time.time() - seconds
-    store.save()
+    assert_no_serious_axe_violations_at_both_widths(dan)
 
 
 def test_a_chapter_typed_and_left_idle_comes_back_after_the_session_expired(council, live_server, page):

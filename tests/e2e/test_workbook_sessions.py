@@ -19,8 +19,8 @@ from playwright.sync_api import Page, expect
 from safeguarding.journey import clocks
 from safeguarding.journey.models import ChildProtectionPlan, Visit
 from safeguarding.people.models import Family, FamilyMember
+from tests.e2e.axe import assert_no_serious_axe_violations_at_both_widths
 
-from .axe import assert_no_serious_axe_violations
 from .conftest import sign_in
 
 pytestmark = [
@@ -28,15 +28,7 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
 ]
 
-WIDTHS = (1280, 390)
 CP_VISIT = "Child protection visit"
-
-
-def check_axe_at_both_widths(page: Page) -> None:
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        assert_no_serious_axe_violations(page)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 def fill_date(page: Page, legend: str, value: datetime.date) -> None:
@@ -95,11 +87,11 @@ def test_a_social_worker_records_one_home_visit_for_three_children_and_flags_a_s
     # The family's sessions, then the form: the date starts empty.
     asha.goto(f"{live_server.url}/families/{family.pk}/workbook/sessions/")
     expect(asha.get_by_role("heading", level=1, name="Sessions")).to_be_visible()
-    check_axe_at_both_widths(asha)
+    assert_no_serious_axe_violations_at_both_widths(asha)
     asha.get_by_role("button", name="Record a session").click()
     expect(asha.get_by_role("heading", level=1, name="Record a session")).to_be_visible()
     expect(asha.get_by_role("group", name="Date of the session").get_by_label("Day")).to_have_value("")
-    check_axe_at_both_widths(asha)
+    assert_no_serious_axe_violations_at_both_widths(asha)
 
     # Saved with nothing filled in: every message, at the top and by its field.
     asha.get_by_role("button", name="Save session").click()
@@ -107,7 +99,7 @@ def test_a_social_worker_records_one_home_visit_for_three_children_and_flags_a_s
     expect(summary).to_be_focused()
     for message in ("Enter the date of the session", "Select the type of session", "Select who took part"):
         expect(summary).to_contain_text(message)
-    check_axe_at_both_widths(asha)
+    assert_no_serious_axe_violations_at_both_widths(asha)
 
     # One entry: a home visit today with three children (the eldest seen alone) and a parent.
     fill_date(asha, "Date of the session", today)
@@ -126,7 +118,7 @@ def test_a_social_worker_records_one_home_visit_for_three_children_and_flags_a_s
     expect(banner).to_be_focused()
     expect(banner).to_contain_text("Visits recorded for")
     expect(asha.locator("tbody tr").first).to_contain_text("Home visit")
-    check_axe_at_both_widths(asha)
+    assert_no_serious_axe_violations_at_both_widths(asha)
 
     # Each child's journey, from the banner's links: the visit is there, and the next visit is due later.
     links = {child.pk: banner.get_by_role("link", name=child.first_name, exact=True) for child in three}
@@ -150,10 +142,10 @@ def test_a_social_worker_records_one_home_visit_for_three_children_and_flags_a_s
     # A significant event, in one step, and on the family's timeline for every child.
     asha.goto(f"{live_server.url}/families/{family.pk}/workbook/significant-events/")
     expect(asha.get_by_role("heading", level=1, name="Significant events")).to_be_visible()
-    check_axe_at_both_widths(asha)
+    assert_no_serious_axe_violations_at_both_widths(asha)
     asha.get_by_role("button", name="Record a significant event").click()
     expect(asha.get_by_role("heading", level=1, name="Record a significant event")).to_be_visible()
-    check_axe_at_both_widths(asha)
+    assert_no_serious_axe_violations_at_both_widths(asha)
     fill_date(asha, "Date of the event", today)
     asha.get_by_label("Police call-out for domestic abuse", exact=True).check()
     asha.get_by_label("What happened", exact=True).fill(
@@ -171,7 +163,7 @@ def test_a_social_worker_records_one_home_visit_for_three_children_and_flags_a_s
     banner = asha.locator("main > .govuk-notification-banner--success")
     expect(banner).to_contain_text("Police call-out for domestic abuse")
     expect(asha.locator(".govuk-summary-card").first).to_contain_text("No arrest.")
-    check_axe_at_both_widths(asha)
+    assert_no_serious_axe_violations_at_both_widths(asha)
 
     asha.goto(f"{live_server.url}/families/{family.pk}/")
     timeline = asha.locator("#timeline ~ .moj-timeline").first

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, OuterRef, Subquery
 
 from safeguarding.access.models import Sensitivity
+from safeguarding.access.policies import uuid_or_none
 from safeguarding.allocation.models import CaseRole
 from safeguarding.journey import codes
 from safeguarding.journey import models as journey
@@ -517,7 +518,7 @@ def shown_sections(disclosure, sections: list[dict]) -> list[ShownSection]:
             )
             continue
         verdict = disclosure.for_record(
-            item.get("sensitivity") or Sensitivity.ORDINARY, _uuid(item.get("about"))
+            item.get("sensitivity") or Sensitivity.ORDINARY, uuid_or_none(item.get("about"))
         )
         if verdict.visible:
             shown.append(
@@ -546,13 +547,6 @@ def shown_sections(disclosure, sections: list[dict]) -> list[ShownSection]:
     return shown
 
 
-def _uuid(value):
-    try:
-        return uuid.UUID(str(value)) if value else None
-    except ValueError:
-        return None
-
-
 @dataclass
 class ChildFactors:
     n: int
@@ -578,7 +572,7 @@ def child_factors(disclosure, assessment, factors: dict | None = None) -> list[C
             texts = []
             for reason in reasons:
                 if disclosure.for_record(
-                    reason.get("sensitivity") or "ordinary", _uuid(reason.get("about"))
+                    reason.get("sensitivity") or "ordinary", uuid_or_none(reason.get("about"))
                 ).visible:
                     texts.append(reason["text"])
                 else:
