@@ -9,6 +9,45 @@ import pytest
 # Set at import, before any test or fixture touches the database.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+
+def _serialise_the_live_server_on_sqlite() -> None:
+    """On SQLite, let the live test server handle one request at a time.
+
+    The test database is SQLite's in-memory database, which Django's live server shares between its
+    request threads as one connection. Two requests at once (a draft autosaved while the worker presses
+    Save) then interleave on that connection ("cannot open savepoint - SQL statements in progress"), a
+    failure of the test set-up that production, with a connection per thread, never sees. PostgreSQL keeps
+    the threaded server, so real concurrency is still exercised there."""
+    import threading
+
+    from django.conf import settings
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        return
+
+    class OneRequestAtATimeWSGIServer(ThreadedWSGIServer):
+        _request_lock = threading.Lock()
+
+        def set_app(self, application):
+            def one_at_a_time(environ, start_response):
+                with self._request_lock:
+                    response = application(environ, start_response)
+                    try:
+                        # Read a streamed body inside the lock too: it may still query the database.
+                        return list(response)
+                    finally:
+                        if hasattr(response, "close"):
+                            response.close()  # Django's request_finished, as the server would send it
+
+            super().set_app(one_at_a_time)
+
+    LiveServerThread.server_class = OneRequestAtATimeWSGIServer
+
+
+_serialise_the_live_server_on_sqlite()
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_INSTALL = "apt-get install -y chromium chromium-driver fonts-liberation2 (or: make system-deps)"
 

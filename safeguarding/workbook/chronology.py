@@ -87,13 +87,21 @@ def significant_events(child_ids, kinds, limit):
     # Filtering and reading through the same multi-valued relation reuses its join: each row is one event
     # and one of these children.
     naming = _rows(SignificantEvent.objects.filter(people__in=child_ids), "people")
+    # The events about adults are looked for in these children's families only, whatever the planner
+    # believes of the tables' sizes: a test database's statistics can say "empty" while a test's rows are
+    # in it, and a plan that checked every event in the council against every child took seconds.
+    families = FamilyMember.objects.filter(
+        person__in=child_ids, member_type=FamilyMember.MemberType.CHILD, left_on__isnull=True
+    ).values("family_id")
     names_a_child = _Named.objects.filter(
         significantevent_id=OuterRef("pk"),
-        person__memberships__family_id=OuterRef("family_id"),
-        person__memberships__member_type=FamilyMember.MemberType.CHILD,
+        person_id__in=FamilyMember.objects.filter(
+            family_id=OuterRef(OuterRef("family_id")), member_type=FamilyMember.MemberType.CHILD
+        ).values("person_id"),
     )
     about_adults = _rows(
         SignificantEvent.objects.filter(
+            family__in=families,
             family__members__person__in=child_ids,
             family__members__member_type=FamilyMember.MemberType.CHILD,
             family__members__left_on__isnull=True,
