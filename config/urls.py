@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("safeguarding.access.urls")),
     path("", include("safeguarding.journey.urls")),
     path("", include("safeguarding.workbook.urls")),
+    path("", include("safeguarding.readiness.urls")),
+    path("", include("safeguarding.supervision.urls")),
     path("", include("safeguarding.tasks.urls")),
 ]
 

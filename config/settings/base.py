@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "safeguarding.tasks",
     "safeguarding.journey",
     "safeguarding.workbook",
+    "safeguarding.readiness",
+    "safeguarding.supervision",
     "safeguarding.casefile",
     "safeguarding.governance",
     "safeguarding.demo",

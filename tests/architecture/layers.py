@@ -29,6 +29,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("tasks",),  # due and overdue work from providers; My tasks; Timeliness
     ("journey",),  # capabilities: the statutory journey and its clocks
     ("workbook",),  # the model's capabilities: the Workbook (cycles, chapters, sessions, assessments)
+    ("readiness",),  # motivational interviewing: each parent's readiness rulers and stage of change
+    ("supervision",),  # group case supervision: schedule, pack, meeting record, actions; closes cycles
     ("governance",),  # reports: information governance (who has seen, unusual access, subject access)
     ("casefile",),  # the family and person pages, caseloads: read every layer below, link to the reports
     ("demo",),  # the synthetic council: may import everything

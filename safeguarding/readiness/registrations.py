@@ -1,0 +1,1 @@
+"""What readiness registers with the pages below it (filled in by the readiness capability)."""
