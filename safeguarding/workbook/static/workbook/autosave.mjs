@@ -86,6 +86,12 @@ function start(form) {
   window.addEventListener("pagehide", () => {
     if (dirty && !submitting && navigator.sendBeacon) navigator.sendBeacon(url, payload(form));
   });
+  // Text typed before this script ran (a slow connection, a quick typist) raised no input event here:
+  // it is unsaved all the same.
+  if ([...form.querySelectorAll("textarea[name]")].some((box) => box.value !== box.defaultValue)) {
+    dirty = true;
+    timer = setTimeout(save, idle);
+  }
 }
 
 for (const form of document.querySelectorAll("form[data-autosave-url]")) start(form);
