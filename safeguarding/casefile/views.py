@@ -147,6 +147,7 @@ def person_detail(request, person_id):
         person,
         family=context.get("context_family"),
         disclosure=context.get("disclosure"),
+        memberships=context["memberships"],
         today=timezone.localdate(),
     )
     return render(request, "casefile/person_detail.html", context)

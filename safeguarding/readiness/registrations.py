@@ -19,15 +19,15 @@ def _family_panel(user, family, disclosure, *, today):
     return context if context["entries"] else None
 
 
-def _person_panel(user, person, family, disclosure, *, today):
+def _person_panel(user, person, family, disclosure, memberships, *, today):
     """A link to an adult's readiness history from their page, for the family's team."""
+    is_adult = any(
+        m.family_id == family.pk and m.member_type == FamilyMember.MemberType.ADULT for m in memberships
+    )
+    if not is_adult:
+        return None
     access = ReadinessAccess(user, family, disclosure)
     if not access.can_open:
-        return None
-    is_adult = FamilyMember.objects.filter(
-        family=family, person=person, member_type=FamilyMember.MemberType.ADULT
-    ).exists()
-    if not is_adult:
         return None
     return {"family": family, "adult": person, "disclosure": access.for_adult(person.pk)}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import FilteredRelation, Prefetch, Q
 
 from safeguarding.people.models import FamilyMember, Person
 
@@ -193,28 +193,59 @@ def readiness_history(*, user, family, adult, disclosure) -> dict:
     return {"disclosure": shown, "withheld": False, "behaviours": behaviours, "readings": len(records)}
 
 
+# The columns the family page's panel reads of each adult and reading (one query, family_panel).
+_PANEL_ADULT = ("pk", "first_name", "last_name")
+_PANEL_READING = (
+    "id",
+    "behaviour",
+    "behaviour_other",
+    "importance",
+    "confidence",
+    "stage",
+    "in_their_words",
+    "recorded_on",
+)
+
+
 def family_panel(access, family) -> dict:
     """The family page's readiness panel: each current adult with their latest reading per behaviour (or
-    Restricted), and where to see and record more. Three queries (one for the adults, one for readings)."""
-    adults = _current_adults(family)
-    records = _records(family, [a.pk for a in adults])
-    by_adult: dict = {}
-    for record in records:
-        by_adult.setdefault(record.adult_id, []).append(record)
+    Restricted), and where to see and record more. One query: the family's current adults, each joined to
+    their readings in this family (none for an adult with none), since the family page counts every query."""
+    found = (
+        Person.objects.filter(
+            memberships__family=family,
+            memberships__member_type=FamilyMember.MemberType.ADULT,
+            memberships__left_on__isnull=True,
+        )
+        .annotate(
+            reading=FilteredRelation("readiness_records", condition=Q(readiness_records__family=family))
+        )
+        .order_by(
+            "date_of_birth", "last_name", "first_name", "pk", "reading__recorded_on", "reading__created_at"
+        )
+        .values_list(*_PANEL_ADULT, *(f"reading__{name}" for name in _PANEL_READING))
+    )
+    adults: dict = {}
+    readings: dict = {}
+    for row in found:
+        adult_values, reading_values = row[: len(_PANEL_ADULT)], row[len(_PANEL_ADULT) :]
+        pk = adult_values[0]
+        if pk not in adults:
+            adults[pk] = Person(**dict(zip(_PANEL_ADULT, adult_values, strict=True)))
+            readings[pk] = []
+        if reading_values[0] is not None:
+            readings[pk].append(
+                ReadinessRecord(
+                    family=family, adult_id=pk, **dict(zip(_PANEL_READING, reading_values, strict=True))
+                )
+            )
     entries = []
-    for adult in adults:
-        shown = access.for_adult(adult.pk)
-        readings = by_adult.get(adult.pk, [])
+    for pk, adult in adults.items():
+        shown = access.for_adult(pk)
         rows = []
         if shown.visible:
-            rows = [_row(adult, label, group, None) for label, group in _by_behaviour(readings)]
+            rows = [_row(adult, label, group, None) for label, group in _by_behaviour(readings[pk])]
         entries.append(
-            {
-                "adult": adult,
-                "disclosure": shown,
-                "rows": rows,
-                "has_readings": bool(readings),
-                "can_record": access.can_record(adult.pk),
-            }
+            {"adult": adult, "disclosure": shown, "rows": rows, "can_record": access.can_record(pk)}
         )
     return {"family": family, "entries": entries}
