@@ -272,9 +272,13 @@ def build_readiness(b, families, *, seed: int) -> int:
                     continue
                 pattern = rng.choices(("up", "down", "relapse"), (5, 3, 2))[0]
                 quotes = QUOTES[behaviour]
-                for (start, end), (importance, confidence, stage, way) in zip(
-                    spans, _trajectory(rng, pattern, len(spans)), strict=True
+                for n, ((start, end), (importance, confidence, stage, way)) in enumerate(
+                    zip(spans, _trajectory(rng, pattern, len(spans)), strict=True)
                 ):
+                    # Each bank runs from what a parent says early on to what they say further along: a
+                    # reading's quote is the one for how far through the work it is.
+                    bank = quotes[way]
+                    said = bank[min(len(bank) - 1, n * len(bank) // len(spans))]
                     rows.append(
                         {
                             "id": uuid.UUID(int=rng.getrandbits(128), version=4),
@@ -285,7 +289,7 @@ def build_readiness(b, families, *, seed: int) -> int:
                             "importance": importance,
                             "confidence": confidence,
                             "stage": stage,
-                            "in_their_words": rng.choice(quotes[way]),
+                            "in_their_words": said,
                             "recorded_on": _working_day_in(rng, start, min(end, today)),
                             "recorded_by_id": worker_id,
                             "version": 1,

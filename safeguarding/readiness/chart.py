@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 56
+# A small drawing, scaled to its column: its text stays readable beside the table (about 14px at half a
+# desktop page). Room to the right for the last date's label.
+WIDTH, HEIGHT = 480, 280
+LEFT, RIGHT, TOP, BOTTOM = 40, 40, 14, 62
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 # GOV.UK colours: blue for importance, black for confidence (contrast on white above 4.5:1 for both).
 IMPORTANCE_COLOUR = "#1d70b8"
 CONFIDENCE_COLOUR = "#0b0c0c"
 # Dates along the bottom: at most this many labelled, so they do not overlap at any width.
-MAX_DATE_LABELS = 6
+MAX_DATE_LABELS = 4
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from safeguarding.access.models import SharingBasis
 from safeguarding.audit.models import AuditEvent
@@ -76,9 +77,12 @@ def test_the_practitioner_records_a_reading_and_sees_it_as_a_chart_and_a_table(c
     page = client.get(history_url(w)).content.decode()
     # The chart: an SVG image with a title and description, no style attribute anywhere.
     assert re.search(
-        r'<svg[^>]*role="img"[^>]*aria-labelledby="behaviour-1-chart-title behaviour-1-chart-desc"', page
+        r'<svg[^>]*role="img"[^>]*aria-labelledby="behaviour-1-chart-title"'
+        r' aria-describedby="behaviour-1-chart-desc"',
+        page,
     )
     assert "style=" not in page
+    assert '<title id="behaviour-1-chart-title">' in page and '<desc id="behaviour-1-chart-desc">' in page
     # The table beside it holds the same reading.
     assert 'data-ruler="importance">6<' in page and 'data-ruler="confidence">4<' in page
     assert f'datetime="{today().isoformat()}"' in page
@@ -89,7 +93,7 @@ def test_someone_in_the_team_without_a_basis_sees_restricted_and_who_to_ask(clie
     reading(w, words="Something only Dan may read")
     client.force_login(w.sw)
     page = client.get(history_url(w)).content.decode()
-    assert "Restricted" in page and w.dan.display_name in page
+    assert "Restricted" in page and escape(w.dan.display_name) in page
     assert "Something only Dan may read" not in page and "<svg" not in page
     assert "Safety from abuse" not in page
 
