@@ -148,10 +148,24 @@ def test_a_practitioner_records_a_ruler_and_sees_it_as_a_chart_and_a_table(dans_
     expect(section).to_contain_text(WORDS)
     assert_no_serious_axe_violations_at_both_widths(dan)
 
+    # Correcting it keeps what it said: the form, and the history after.
+    section.get_by_role("link", name=re.compile(r"^Correct")).first.click()
+    expect(dan.get_by_role("heading", level=1, name="Correct a reading")).to_be_visible()
+    assert_no_serious_axe_violations_at_both_widths(dan)
+    dan.get_by_label("How confident are they that they can change, from 0 to 10?").fill("5")
+    dan.get_by_label("Why are you correcting the reading?").fill("Typed the wrong number")
+    dan.get_by_role("button", name="Save the correction").click()
+    expect(dan.locator("main > .govuk-notification-banner--success")).to_contain_text("Reading corrected")
+    section = dan.locator(
+        "section.app-readiness-behaviour", has=dan.get_by_role("heading", name="Safety from abuse")
+    )
+    expect(section.locator("table tbody tr").last.locator('[data-ruler="confidence"]')).to_have_text("5")
+    expect(section).to_contain_text("Typed the wrong number")
+
     # The family page's panel shows the latest reading.
     dan.goto(live_server.url + reverse("casefile:family-detail", args=[family.pk]))
     panel = dan.locator("section#readiness")
-    expect(panel).to_contain_text("Safety from abuse: importance 7, confidence 6, action")
+    expect(panel).to_contain_text("Safety from abuse: importance 7, confidence 5, action")
     assert_no_serious_axe_violations_at_both_widths(dan)
 
 
