@@ -181,3 +181,24 @@ def test_the_history_of_a_withheld_adult_reads_nothing(w):
         history = readiness_history(user=w.sw, family=w.family, adult=w.mother, disclosure=disclosure)
     assert history["withheld"] and history["behaviours"] == []
     assert not any(ReadinessRecord._meta.db_table in q["sql"] for q in captured.captured_queries)
+
+
+def test_the_pack_section_shows_each_row_and_a_withheld_adult_as_restricted(w):
+    """readiness/_pack_section.html, the table the supervision pack includes: now and the change for each
+    ruler, the stage, what they said; a withheld adult's row says who to ask and nothing else."""
+    from django.template.loader import render_to_string
+    from django.utils.html import escape
+
+    reading(w, importance=4, confidence=5, stage=Stage.CONTEMPLATION, on=TODAY - 40 * DAY)
+    reading(w, importance=7, confidence=3, stage=Stage.ACTION, words="I rang the helpline", on=TODAY)
+    reading(w, by=w.rory, adult=w.father, behaviour=Behaviour.DRUGS, words="Only at weekends", on=TODAY)
+    rows = pack_rows(family=w.family, disclosure=FamilyDisclosure(w.dan, w.family), since=TODAY - 30 * DAY)
+    html = render_to_string("readiness/_pack_section.html", {"rows": rows})
+    assert 'data-ruler="importance">7 (+3)<' in html
+    assert 'data-ruler="confidence">3 (\u22122)<' in html
+    assert "Action" in html and "was contemplation" in html and "I rang the helpline" in html
+    # The father's readings are not Dan's to see: his row names no behaviour and says who to ask.
+    assert "Restricted" in html and escape(w.rory.display_name) in html
+    assert "Drugs" not in html and "Only at weekends" not in html
+    assert "style=" not in html
+    assert "<p" in render_to_string("readiness/_pack_section.html", {"rows": []})
