@@ -7,6 +7,7 @@ import datetime
 from django.db import transaction
 
 from safeguarding.demo.generator import build_council
+from safeguarding.readiness.models import ReadinessRecord
 from safeguarding.workbook import models as w
 
 DAY = datetime.date(2026, 3, 16)
@@ -30,6 +31,11 @@ def _snapshot() -> list:
         sorted((str(s.date), s.kind, s.recorded_by.username, s.note) for s in sessions),
         sorted((str(e.date), e.kind, e.what_happened) for e in events),
         sorted(w.FamilyAssessment.objects.values_list("kind", "status", "authorised_on")),
+        # Issue #10: the parents' readiness rulers (safeguarding/demo/readiness.py) come from the seed too.
+        sorted(
+            (str(r.recorded_on), r.behaviour, r.importance, r.confidence, r.stage, r.in_their_words)
+            for r in ReadinessRecord.objects.all()
+        ),
     ]
 
 
@@ -42,3 +48,4 @@ def test_a_seed_and_a_day_give_the_same_workbooks(db):
             transaction.set_rollback(True)
     assert snapshots[0] == snapshots[1]
     assert len(snapshots[0][0]) > 500
+    assert len(snapshots[0][-1]) > 50

@@ -24,6 +24,7 @@ from safeguarding.allocation.policies import allocation_can_manage
 from safeguarding.allocation.services import family_open
 from safeguarding.audit.services import Action, audit_record
 from safeguarding.core.forms import add_service_errors, form_data
+from safeguarding.core.panels import person_panels
 from safeguarding.governance.policies import family_access_log_can_view, person_access_log_can_view
 from safeguarding.people import services
 from safeguarding.people.forms import (
@@ -140,6 +141,15 @@ def person_detail(request, person_id):
         "can_view_access_log": person_access_log_can_view(request.user, person),
     }
     context.update(selectors.person_detail(request.user, person))
+    # What each capability adds to a person's page (core.panels), judged against their current family.
+    context["person_panels"] = person_panels(
+        request.user,
+        person,
+        family=context.get("context_family"),
+        disclosure=context.get("disclosure"),
+        memberships=context["memberships"],
+        today=timezone.localdate(),
+    )
     return render(request, "casefile/person_detail.html", context)
 
 

@@ -40,3 +40,40 @@ def family_panels(user, family, disclosure, *, today: datetime.date) -> list[tup
         if context is not None:
             shown.append((panel, context))
     return shown
+
+
+# ---- Person page panels ------------------------------------------------------------------------------
+# The same for a person's page: a capability adds what belongs with the person (an adult's readiness to
+# change) without the case file importing it. `context(user, person, family, disclosure, memberships, today)`
+# gets the family the person belongs to now (or last belonged to), its disclosure and the person's
+# memberships the user may see (loaded by the page already), and returns the panel's template context or
+# None; it must cost a fixed number of queries.
+
+
+@dataclass(frozen=True)
+class PersonPanel:
+    slug: str
+    order: int
+    template: str
+    context: Callable[..., dict | None]
+
+
+_PERSON_PANELS: dict[str, PersonPanel] = {}
+
+
+def register_person_panel(panel: PersonPanel) -> None:
+    _PERSON_PANELS[panel.slug] = panel
+
+
+def person_panels(
+    user, person, *, family, disclosure, memberships, today: datetime.date
+) -> list[tuple[PersonPanel, dict]]:
+    """Each registered person panel with its context, in order; none for a person in no visible family."""
+    if family is None or disclosure is None:
+        return []
+    shown = []
+    for panel in sorted(_PERSON_PANELS.values(), key=lambda p: p.order):
+        context = panel.context(user, person, family, disclosure, memberships, today=today)
+        if context is not None:
+            shown.append((panel, context))
+    return shown

@@ -12,6 +12,7 @@ from safeguarding.allocation.models import CaseRole
 from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.journey.models import EpisodeOfNeed
 from safeguarding.people.tests.factories import FamilyFactory, FamilyMemberFactory
+from safeguarding.readiness.models import ReadinessRecord
 from safeguarding.workbook.models import AssessmentVersion, FamilyAssessment, ParentingModule
 from safeguarding.workbook.services.chapters import chapter_save, chapter_start, part_field
 from tests.permissions.matrix import SEARCH_SURNAME
@@ -48,6 +49,19 @@ def world(db):
         share=True,
         values={part_field(chapter.parts.get(), "worries"): "Synthetic worry"},
     )
+    # A reading of the mother's readiness to change (tests/permissions/test_readiness.py), written directly:
+    # nobody in the matrix is her own practitioner.
+    readiness = ReadinessRecord.objects.create(
+        family=family,
+        adult=mother,
+        behaviour="safety_from_abuse",
+        importance=5,
+        confidence=4,
+        stage="contemplation",
+        in_their_words="Synthetic words",
+        recorded_on=datetime.date(2024, 2, 1),
+        recorded_by=lead.worker,
+    )
     # An integrated assessment the lead is writing, and a parenting assessment sent to the team manager.
     integrated = FamilyAssessment.objects.create(
         family=family, kind=FamilyAssessment.Kind.INTEGRATED, written_by=lead.worker
@@ -67,6 +81,7 @@ def world(db):
         "sent_assessment": parenting,
         "module": ParentingModule.objects.order_by("order").first(),
         "chapter": chapter,
+        "readiness": readiness,
         "episode": episode,
         "basis": basis,
         "home": home,

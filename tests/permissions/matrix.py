@@ -34,6 +34,7 @@ from safeguarding.allocation.models import Allocation, CaseRole
 from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.journey.models import Correction, EpisodeOfNeed, Visit
 from safeguarding.people.models import Address, AdultDetail, Family, Person, Relationship
+from safeguarding.readiness.models import ReadinessRecord
 from safeguarding.workbook.models import Chapter, ChapterPart, Cycle, Session, SignificantEvent, TextDraft
 
 RELATIONSHIPS = ("allocated", "ended", "same_team", "other_team", "none", "emergency")
@@ -148,6 +149,9 @@ def url_for(column: str, world, *, family_id=None, person_id=None, allocation_id
         "asau": {"family_id": family_id, "assessment_id": world["sent_assessment"].pk},
         "modl": {"family_id": family_id},
         "modw": {"family_id": family_id, "person_id": world["mother"].pk, "module_id": world["module"].pk},
+        "rdh": {"family_id": family_id, "person_id": world["mother"].pk},
+        "rdr": {"family_id": family_id, "person_id": world["mother"].pk},
+        "rdc": {"family_id": family_id, "person_id": world["mother"].pk, "record_id": world["readiness"].pk},
     }.get(column, {})
     url = reverse(name, kwargs=kwargs)
     return url
@@ -215,6 +219,13 @@ ATTEMPTS = {
     },
     "clos": lambda w: {**_date_boxes("closed_on", timezone.localdate()), "note": "Closed in the matrix"},
     "emer": lambda w: {"reference": w["family"].reference, "reason": "Refused user tries emergency access"},
+    # A reading of the mother's readiness to change, and a correction of the one recorded.
+    "rdr": lambda w: _readiness(timezone.localdate() - datetime.timedelta(days=1)),
+    "rdc": lambda w: {
+        **_readiness(datetime.date(2024, 2, 1), importance="9"),
+        "version": "1",
+        "reason": "Recorded the wrong way round",
+    },
     "step": lambda w: {
         **_date_boxes("referral_date", timezone.localdate() - datetime.timedelta(days=3)),
         "referral_source": "6",
@@ -236,13 +247,32 @@ ATTEMPTS = {
 }
 
 
+def _readiness(day: datetime.date, **change) -> dict:
+    return {
+        **_date_boxes("recorded_on", day),
+        "behaviour": "safety_from_abuse",
+        "importance": "6",
+        "confidence": "5",
+        "stage": "preparation",
+        "in_their_words": "Typed in the matrix",
+        **change,
+    }
+
+
 def _date_boxes(name: str, day: datetime.date) -> dict:
     return {f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year}
 
 
 # Who makes each attempt in the test that the attempts are real saves: a service manager can do all but
 # ask for emergency access (they see every family already), which a social worker in another team can.
-ALLOWED_TO_SAVE = {"emer": ("social_worker", "other_team"), "wchs": ("social_worker", "allocated")}
+ALLOWED_TO_SAVE = {
+    "emer": ("social_worker", "other_team"),
+    "wchs": ("social_worker", "allocated"),
+    # Readiness is recorded by the family's own team manager (with the mother's basis for sharing), not a
+    # service manager.
+    "rdr": ("team_manager", "same_team"),
+    "rdc": ("team_manager", "same_team"),
+}
 
 
 def snapshot(world) -> tuple:
@@ -268,4 +298,5 @@ def snapshot(world) -> tuple:
         Session.objects.count(),
         SignificantEvent.objects.count(),
         ChapterPart.objects.values_list("worries", flat=True).get(chapter=world["chapter"]),
+        sorted(ReadinessRecord.objects.values_list("pk", "importance", "version")),
     )
