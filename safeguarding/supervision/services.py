@@ -383,7 +383,7 @@ def supervision_action_done(
     action.done_by = actor
     action.outcome = outcome
     action.save()
-    _audit(actor, supervision, Action.CHANGE, request, action=str(action.pk), done_on=str(done_on))
+    _audit(actor, supervision, Action.CHANGE, request, action_done=str(action.pk), done_on=str(done_on))
     supervision_tasks_refresh([supervision.family_id])
     return action
 
