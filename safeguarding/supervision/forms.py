@@ -35,7 +35,9 @@ class ScheduleForm(GovukForm):
     )
     invitees = forms.MultipleChoiceField(
         label="Who else to invite",
-        help_text="Everyone allocated to the family is invited. Add others, for example a consultant social worker",
+        help_text=(
+            "Everyone allocated to the family is invited. Add others, for example a consultant social worker"
+        ),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Select people to invite from the list"},
@@ -74,7 +76,9 @@ class RecordForm(GovukForm):
         max_length=10000,
         strip=False,
         widget=forms.Textarea(attrs=TEXTAREA),
-        error_messages={"max_length": "How the family's views were brought in must be 10,000 characters or fewer"},
+        error_messages={
+            "max_length": "How the family's views were brought in must be 10,000 characters or fewer"
+        },
     )
     hypotheses = forms.CharField(
         label="Hypotheses the team considered",
@@ -122,7 +126,11 @@ class RecordForm(GovukForm):
         for child in self.children:
             names = []
             for field, label, hint in (
-                ("worried_about", "What we are worried about", "What could happen to the child if nothing changes"),
+                (
+                    "worried_about",
+                    "What we are worried about",
+                    "What could happen to the child if nothing changes",
+                ),
                 ("working_well", "What is working well", "Strengths and safety around the child"),
                 ("needs_to_happen", "What needs to happen", "For the child to be safe enough"),
             ):
@@ -210,7 +218,13 @@ class RecordForm(GovukForm):
                 field: self.cleaned_data.get(prefix + field)
                 if field == "safety_judgement"
                 else self.cleaned_data.get(prefix + field, "")
-                for field in ("worried_about", "working_well", "needs_to_happen", "safety_judgement", "reasoning")
+                for field in (
+                    "worried_about",
+                    "working_well",
+                    "needs_to_happen",
+                    "safety_judgement",
+                    "reasoning",
+                )
             }
         return result
 
@@ -228,11 +242,18 @@ class RecordForm(GovukForm):
 
     def long_text_fields(self) -> list[str]:
         """The fields the autosave keeps as a draft."""
-        return ["family_views", "hypotheses", *[n for _c, names in self.child_fields for n in names if not n.endswith("safety_judgement")]]
+        return [
+            "family_views",
+            "hypotheses",
+            *[n for _c, names in self.child_fields for n in names if not n.endswith("safety_judgement")],
+        ]
 
     def clean(self):
         cleaned = super().clean()
-        if Decision.OTHER in (cleaned.get("decisions") or []) and not (cleaned.get("decision_other") or "").strip():
+        if (
+            Decision.OTHER in (cleaned.get("decisions") or [])
+            and not (cleaned.get("decision_other") or "").strip()
+        ):
             self.add_error("decision_other", "Describe the other decision")
         for index, (text, owner, due) in enumerate(self.action_fields, start=1):
             if not (cleaned.get(text) or "").strip():
@@ -256,7 +277,10 @@ class SupervisionAddendumForm(GovukForm):
         label="Addendum",
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": "Enter the addendum", "max_length": "The addendum must be 10,000 characters or fewer"},
+        error_messages={
+            "required": "Enter the addendum",
+            "max_length": "The addendum must be 10,000 characters or fewer",
+        },
     )
     reason = forms.CharField(
         label="Why are you adding to the record now?",

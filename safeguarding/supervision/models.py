@@ -122,7 +122,9 @@ class ChildRiskAnalysis(BaseModel):
     class Meta:
         ordering = ["created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["supervision", "child"], name="supervision_one_analysis_per_child"),
+            models.UniqueConstraint(
+                fields=["supervision", "child"], name="supervision_one_analysis_per_child"
+            ),
             models.CheckConstraint(
                 condition=Q(safety_judgement__isnull=True) | Q(safety_judgement__lte=10),
                 name="supervision_safety_judgement_0_10",

@@ -18,11 +18,13 @@ def _family_panel(user, family, disclosure, *, today):
     access = SupervisionAccess(user, family, disclosure)
     if not access.can_view():
         return None
-    return selectors.family_panel(access, family)
+    return selectors.family_panel(access, family, today=today)
 
 
 panels.register(
-    panels.FamilyPanel(slug="supervision", order=20, template="supervision/_panel.html", context=_family_panel)
+    panels.FamilyPanel(
+        slug="supervision", order=20, template="supervision/_panel.html", context=_family_panel
+    )
 )
 
 navigation.register(
@@ -39,7 +41,9 @@ register_kinds("supervision", work.KINDS)
 
 
 def _record_writable(user, family, record_id):
-    supervision = GroupSupervision.objects.filter(pk=record_id, family=family).select_related("family").first()
+    supervision = (
+        GroupSupervision.objects.filter(pk=record_id, family=family).select_related("family").first()
+    )
     if supervision is None or not SupervisionAccess(user, family).can_record(supervision):
         return None
     return supervision

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
 
 from safeguarding.allocation.models import Allocation, CaseRole
 from safeguarding.journey import models as journey
@@ -74,11 +74,19 @@ def children_lines(family, *, today: datetime.date) -> list[ChildLine]:
         FamilyMember.objects.filter(family=family, left_on__isnull=True, member_type="child")
         .select_related("person")
         .annotate(
-            cp_start=_latest(journey.ChildProtectionPlan.objects.filter(end_date__isnull=True), "start_date", "-start_date"),
-            cin_start=_latest(journey.ChildInNeedPlan.objects.filter(end_date__isnull=True), "start_date", "-start_date"),
-            lac_start=_latest(journey.LookedAfterEpisode.objects.filter(end_date__isnull=True), "start_date", "-start_date"),
+            cp_start=_latest(
+                journey.ChildProtectionPlan.objects.filter(end_date__isnull=True), "start_date", "-start_date"
+            ),
+            cin_start=_latest(
+                journey.ChildInNeedPlan.objects.filter(end_date__isnull=True), "start_date", "-start_date"
+            ),
+            lac_start=_latest(
+                journey.LookedAfterEpisode.objects.filter(end_date__isnull=True), "start_date", "-start_date"
+            ),
             referral=_latest(
-                journey.EpisodeOfNeed.objects.filter(closure_date__isnull=True), "referral_date", "-referral_date"
+                journey.EpisodeOfNeed.objects.filter(closure_date__isnull=True),
+                "referral_date",
+                "-referral_date",
             ),
         )
         .order_by("person__date_of_birth", "person__first_name", "person_id")
@@ -102,7 +110,9 @@ def children_lines(family, *, today: datetime.date) -> list[ChildLine]:
     if lines:
         soon = due_soon_until(today)
         for child_id, kind, due_date, basis in (
-            Deadline.objects.filter(family=family, child_id__in=list(lines), owner__isnull=True, due_date__lte=soon)
+            Deadline.objects.filter(
+                family=family, child_id__in=list(lines), owner__isnull=True, due_date__lte=soon
+            )
             .order_by("due_date", "kind")
             .values_list("child_id", "kind", "due_date", "basis")
         ):
@@ -116,7 +126,9 @@ def children_lines(family, *, today: datetime.date) -> list[ChildLine]:
 
 def _chapter_rows(access: SupervisionAccess, cycle) -> list[dict]:
     chapters = (
-        {c.author_id: c for c in Chapter.objects.filter(cycle=cycle).select_related("author")} if cycle else {}
+        {c.author_id: c for c in Chapter.objects.filter(cycle=cycle).select_related("author")}
+        if cycle
+        else {}
     )
     rows = []
     for allocation in sorted(
@@ -187,7 +199,9 @@ def pack(access: SupervisionAccess, supervision: GroupSupervision, *, today: dat
 def record(supervision: GroupSupervision) -> dict:
     """The meeting record as saved: analyses with their children, actions, addenda."""
     return {
-        "analyses": list(supervision.analyses.select_related("child").order_by("child__date_of_birth", "child_id")),
+        "analyses": list(
+            supervision.analyses.select_related("child").order_by("child__date_of_birth", "child_id")
+        ),
         "actions": _actions(supervision),
         "addenda": list(supervision.addenda.select_related("written_by")),
     }
@@ -221,20 +235,29 @@ def record_initial(supervision: GroupSupervision, people, children) -> dict:
 # ---- the family page panel ---------------------------------------------------------------------------------
 
 
-def family_panel(access: SupervisionAccess, family) -> dict | None:
-    """The next supervision and the family's open actions. Two queries."""
-    upcoming = next_supervision(family)
-    open_actions = list(
-        SupervisionAction.objects.filter(supervision__family=family, done_on__isnull=True)
-        .select_related("owner", "supervision")
-        .order_by("due_date")
+def family_panel(access: SupervisionAccess, family, *, today: datetime.date) -> dict | None:
+    """The next supervision, and how many of the family's actions are open and overdue, with the soonest
+    due. One query: the family page's budget counts it."""
+    open_actions = SupervisionAction.objects.filter(supervision__family_id=family.pk, done_on__isnull=True)
+
+    def count(queryset):
+        return Subquery(
+            queryset.order_by().values("supervision__family_id").annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField(),
+        )
+
+    upcoming = (
+        GroupSupervision.objects.filter(family=family)
+        .exclude(status=GroupSupervision.Status.SIGNED_OFF)
+        .select_related("chair")
+        .annotate(
+            open_actions=count(open_actions),
+            overdue_actions=count(open_actions.filter(due_date__lt=today)),
+            soonest_action=Subquery(open_actions.order_by("due_date").values("due_date")[:1]),
+        )
+        .first()
     )
-    return {
-        "family": family,
-        "next": upcoming,
-        "open_actions": open_actions,
-        "can_schedule": access.can_schedule,
-    }
+    return {"family": family, "next": upcoming, "can_schedule": access.can_schedule}
 
 
 # ---- the team's supervisions page --------------------------------------------------------------------------
@@ -274,9 +297,7 @@ def team_page(team, *, today: datetime.date, page_number=None) -> dict:
         days.setdefault(s.scheduled_for, Day(s.scheduled_for)).supervisions.append(s)
     overdue = (
         Family.objects.filter(team=team, closed_on__isnull=True, workbook__isnull=False)
-        .annotate(
-            last_signed=Max("supervisions__scheduled_for", filter=Q(supervisions__status="signed_off"))
-        )
+        .annotate(last_signed=Max("supervisions__scheduled_for", filter=Q(supervisions__status="signed_off")))
         .select_related("workbook")
         .only("name", "reference", "workbook__opened_on")
     )

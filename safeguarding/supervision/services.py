@@ -114,7 +114,11 @@ def supervision_schedule(
     if not SupervisionAccess(actor, family).can_schedule:
         raise ValidationError("Only the family's team manager or a service manager can schedule supervision")
     _check_date(scheduled_for, today)
-    if GroupSupervision.objects.filter(family=family).exclude(status=GroupSupervision.Status.SIGNED_OFF).exists():
+    if (
+        GroupSupervision.objects.filter(family=family)
+        .exclude(status=GroupSupervision.Status.SIGNED_OFF)
+        .exists()
+    ):
         raise ValidationError(
             {"scheduled_for": "This family already has a group supervision booked. Reschedule that one"}
         )
@@ -232,7 +236,8 @@ def supervision_record(
         raise ValidationError("Only the chair can record this supervision, and only before it is signed off")
     if supervision.scheduled_for > today:
         raise ValidationError(
-            f"The supervision is booked for {supervision.scheduled_for:%-d %B %Y}. Record it on or after that day"
+            f"The supervision is booked for {supervision.scheduled_for:%-d %B %Y}. "
+            "Record it on or after that day"
         )
     yours = {"family_views": family_views, "hypotheses": hypotheses}
     check_version(
@@ -281,9 +286,13 @@ def supervision_record(
     for child_id, values in analyses.items():
         if str(child_id) not in children:
             continue  # a child who has left the family since the form was opened
-        analysis = existing.get(str(child_id)) or ChildRiskAnalysis(supervision=supervision, child_id=child_id)
+        analysis = existing.get(str(child_id)) or ChildRiskAnalysis(
+            supervision=supervision, child_id=child_id
+        )
         for field in ANALYSIS_FIELDS:
-            setattr(analysis, field, values.get(field) if field == "safety_judgement" else values.get(field, ""))
+            setattr(
+                analysis, field, values.get(field) if field == "safety_judgement" else values.get(field, "")
+            )
         analysis.save()
     created = [
         SupervisionAction.objects.create(
@@ -364,9 +373,17 @@ def supervision_sign_off(
 
 @transaction.atomic
 def supervision_action_done(
-    *, actor, action: SupervisionAction, outcome: str, done_on: datetime.date, today: datetime.date, request=None
+    *,
+    actor,
+    action: SupervisionAction,
+    outcome: str,
+    done_on: datetime.date,
+    today: datetime.date,
+    request=None,
 ) -> SupervisionAction:
-    action = SupervisionAction.objects.select_for_update().select_related("supervision__family").get(pk=action.pk)
+    action = (
+        SupervisionAction.objects.select_for_update().select_related("supervision__family").get(pk=action.pk)
+    )
     supervision = action.supervision
     if action.is_done:
         raise ValidationError("This action has already been marked done")

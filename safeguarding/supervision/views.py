@@ -127,7 +127,14 @@ def _schedule_choices(family, actor):
     staff = list(
         User.objects.filter(is_active=True)
         .filter(team_id=family.team_id)
-        .exclude(role__in=[Role.BUSINESS_SUPPORT, Role.PERFORMANCE_ANALYST, Role.AUDITOR, Role.SYSTEM_ADMINISTRATOR])
+        .exclude(
+            role__in=[
+                Role.BUSINESS_SUPPORT,
+                Role.PERFORMANCE_ANALYST,
+                Role.AUDITOR,
+                Role.SYSTEM_ADMINISTRATOR,
+            ]
+        )
         .order_by("last_name", "first_name", "pk")
     )
     chairs = [u for u in staff if u.role in (Role.TEAM_MANAGER, Role.SOCIAL_WORKER)]
@@ -274,7 +281,9 @@ def record(request, family_id, supervision_id):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                drafts.draft_discard(actor=request.user, record_type=services.RECORD_DRAFT_TYPE, record_id=supervision.pk)
+                drafts.draft_discard(
+                    actor=request.user, record_type=services.RECORD_DRAFT_TYPE, record_id=supervision.pk
+                )
                 messages.success(request, "The meeting record is saved")
                 return redirect("supervision:pack", family_id=family.pk, supervision_id=supervision.pk)
     else:
@@ -325,7 +334,12 @@ def sign_off(request, family_id, supervision_id):
     return render(
         request,
         "supervision/sign_off.html",
-        {"family": family, "supervision": supervision, "form": form, "recorded": supervision.status == "recorded"},
+        {
+            "family": family,
+            "supervision": supervision,
+            "form": form,
+            "recorded": supervision.status == "recorded",
+        },
     )
 
 
@@ -351,13 +365,19 @@ def addendum(request, family_id, supervision_id):
         else:
             messages.success(request, "Addendum added. The signed-off record is kept as it was")
             return redirect("supervision:pack", family_id=family.pk, supervision_id=supervision.pk)
-    return render(request, "supervision/addendum.html", {"family": family, "supervision": supervision, "form": form})
+    return render(
+        request, "supervision/addendum.html", {"family": family, "supervision": supervision, "form": form}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def action_done(request, family_id, supervision_id, action_id):
     family, access, supervision = _supervision(request, family_id, supervision_id)
-    action = SupervisionAction.objects.filter(pk=action_id, supervision=supervision).select_related("owner").first()
+    action = (
+        SupervisionAction.objects.filter(pk=action_id, supervision=supervision)
+        .select_related("owner")
+        .first()
+    )
     if action is None:
         raise Http404("No action found")
     if action.is_done:

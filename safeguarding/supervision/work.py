@@ -67,13 +67,26 @@ def supervision_tasks_refresh(family_ids) -> int:
                     due_date=action.due_date,
                     basis=action.text[:200],
                     owner_id=action.owner_id,
-                    link=_url("supervision:action-done", action.supervision.family_id, action.supervision_id, action.pk),
+                    link=_url(
+                        "supervision:action-done",
+                        action.supervision.family_id,
+                        action.supervision_id,
+                        action.pk,
+                    ),
                 )
             )
         supervisions = list(
             GroupSupervision.objects.filter(family_id__in=family_ids)
             .select_related("family")
-            .only("family_id", "family__team_id", "family__closed_on", "scheduled_for", "status", "chair_id", "cycle_id")
+            .only(
+                "family_id",
+                "family__team_id",
+                "family__closed_on",
+                "scheduled_for",
+                "status",
+                "chair_id",
+                "cycle_id",
+            )
             .order_by("scheduled_for")
         )
         open_by_family = {}
@@ -96,14 +109,14 @@ def supervision_tasks_refresh(family_ids) -> int:
                 )
             )
         # Every open family with a Workbook is due a signed-off supervision within the interval.
-        workbooks = Workbook.objects.filter(family_id__in=family_ids, family__closed_on__isnull=True).values_list(
-            "family_id", "opened_on", "family__team_id"
-        )
+        workbooks = Workbook.objects.filter(
+            family_id__in=family_ids, family__closed_on__isnull=True
+        ).values_list("family_id", "opened_on", "family__team_id")
         team_ids = {team_id for _f, _o, team_id in workbooks if team_id}
         managers = {}
-        for user in User.objects.filter(team_id__in=team_ids, role=User.Role.TEAM_MANAGER, is_active=True).order_by(
-            "date_joined", "pk"
-        ):
+        for user in User.objects.filter(
+            team_id__in=team_ids, role=User.Role.TEAM_MANAGER, is_active=True
+        ).order_by("date_joined", "pk"):
             managers.setdefault(user.team_id, user.pk)
         for family_id, opened_on, team_id in workbooks:
             last = last_signed.get(family_id)
@@ -127,19 +140,23 @@ def supervision_tasks_refresh(family_ids) -> int:
         if closed_cycles:
             from safeguarding.allocation.models import Allocation
 
-            allocations = Allocation.objects.current().filter(family_id__in=list(last_signed)).values_list(
-                "family_id", "worker_id"
+            allocations = (
+                Allocation.objects.current()
+                .filter(family_id__in=list(last_signed))
+                .values_list("family_id", "worker_id")
             )
-            cycles = Cycle.objects.filter(pk__in=list(closed_cycles)).values_list("pk", "workbook__family_id", "number")
+            cycles = Cycle.objects.filter(pk__in=list(closed_cycles)).values_list(
+                "pk", "workbook__family_id", "number"
+            )
             shared = set(
                 Chapter.objects.filter(
                     cycle__workbook__family_id__in=list(last_signed), state=Chapter.State.SHARED
                 ).values_list("cycle_id", "author_id")
             )
             open_cycles = dict(
-                Cycle.objects.filter(workbook__family_id__in=list(last_signed), closed_on__isnull=True).values_list(
-                    "workbook__family_id", "pk"
-                )
+                Cycle.objects.filter(
+                    workbook__family_id__in=list(last_signed), closed_on__isnull=True
+                ).values_list("workbook__family_id", "pk")
             )
             cycle_of_family = {family_id: (pk, number) for pk, family_id, number in cycles}
             for family_id, worker_id in allocations:

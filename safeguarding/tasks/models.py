@@ -12,7 +12,8 @@ from safeguarding.core.models import BaseModel
 
 
 class Deadline(BaseModel):
-    """A date still to be met for a child (or, with an owner, by one worker for a family), derived from the records of the capability that wrote it.
+    """A date still to be met for a child (or, with an owner, by one worker for a family), derived from
+    the records of the capability that wrote it.
 
     Kept as rows (rebuilt for a child whenever one of the child's records changes) so that My tasks and
     Timeliness are one indexed query for any caseload size, rather than recomputing every child's clocks

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BigIntegerField, Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from safeguarding.accounts.models import Team, User
@@ -288,7 +288,9 @@ def team_timeliness(user, team: Team, *, today: datetime.date) -> TeamTimeliness
         policies.deadlines_for_team(user, team)
         .filter(due_date__lte=soon)
         # A task with an owner answers to its owner; the children's dates to the family's lead.
-        .annotate(lead_id=Coalesce(F("owner_id"), _lead_social_worker_of_family()))
+        .annotate(
+            lead_id=Coalesce(F("owner_id"), _lead_social_worker_of_family(), output_field=BigIntegerField())
+        )
         .values("lead_id", "kind")
         .annotate(
             overdue=Count("pk", filter=Q(due_date__lt=today)),

@@ -34,6 +34,7 @@ from safeguarding.allocation.models import Allocation, CaseRole
 from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.journey.models import Correction, EpisodeOfNeed, Visit
 from safeguarding.people.models import Address, AdultDetail, Family, Person, Relationship
+from safeguarding.supervision.models import GroupSupervision, SupervisionAction, SupervisionAddendum
 from safeguarding.workbook.models import Chapter, ChapterPart, Cycle, Session, SignificantEvent, TextDraft
 
 RELATIONSHIPS = ("allocated", "ended", "same_team", "other_team", "none", "emergency")
@@ -148,6 +149,19 @@ def url_for(column: str, world, *, family_id=None, person_id=None, allocation_id
         "asau": {"family_id": family_id, "assessment_id": world["sent_assessment"].pk},
         "modl": {"family_id": family_id},
         "modw": {"family_id": family_id, "person_id": world["mother"].pk, "module_id": world["module"].pk},
+        "svtm": {"team_id": world["home"].pk},
+        "svfm": {"family_id": family_id},
+        "svsc": {"family_id": family_id},
+        "svpk": {"family_id": family_id, "supervision_id": world["supervision"].pk},
+        "svrs": {"family_id": family_id, "supervision_id": world["supervision"].pk},
+        "svrc": {"family_id": family_id, "supervision_id": world["supervision"].pk},
+        "svso": {"family_id": family_id, "supervision_id": world["supervision"].pk},
+        "svad": {"family_id": family_id, "supervision_id": world["last_supervision"].pk},
+        "svdn": {
+            "family_id": family_id,
+            "supervision_id": world["last_supervision"].pk,
+            "action_id": world["supervision_action"].pk,
+        },
     }.get(column, {})
     url = reverse(name, kwargs=kwargs)
     return url
@@ -233,6 +247,21 @@ ATTEMPTS = {
         "closure_reason": "RC7",
         "reason": "The police made the referral",
     },
+    # Group supervision: move the next one, record it, sign it off, add to the last one, mark its action
+    # done.
+    "svrs": lambda w: {
+        **_date_boxes("scheduled_for", timezone.localdate() + datetime.timedelta(days=7)),
+        "chair": str(w["lead"].worker.pk),
+    },
+    "svrc": lambda w: {
+        "version": str(w["supervision"].version),
+        f"attendance-{w['lead'].worker.pk}": "attended",
+        "family_views": "The mother joined by phone",
+        "decisions": ["continue"],
+    },
+    "svso": lambda w: {"confirm": "on"},
+    "svad": lambda w: {"text": "Police attended after the meeting", "reason": "Came to light later"},
+    "svdn": lambda w: {"outcome": "Visited", **_date_boxes("done_on", timezone.localdate())},
 }
 
 
@@ -242,7 +271,14 @@ def _date_boxes(name: str, day: datetime.date) -> dict:
 
 # Who makes each attempt in the test that the attempts are real saves: a service manager can do all but
 # ask for emergency access (they see every family already), which a social worker in another team can.
-ALLOWED_TO_SAVE = {"emer": ("social_worker", "other_team"), "wchs": ("social_worker", "allocated")}
+ALLOWED_TO_SAVE = {
+    "emer": ("social_worker", "other_team"),
+    "wchs": ("social_worker", "allocated"),
+    # The chair's: the family's team manager (the service manager oversees, does not chair).
+    "svrc": ("team_manager", "same_team"),
+    "svso": ("team_manager", "same_team"),
+    "svdn": ("team_manager", "same_team"),
+}
 
 
 def snapshot(world) -> tuple:
@@ -268,4 +304,12 @@ def snapshot(world) -> tuple:
         Session.objects.count(),
         SignificantEvent.objects.count(),
         ChapterPart.objects.values_list("worries", flat=True).get(chapter=world["chapter"]),
+        sorted(
+            (str(pk), status, str(day), chair, views)
+            for pk, status, day, chair, views in GroupSupervision.objects.values_list(
+                "pk", "status", "scheduled_for", "chair_id", "family_views"
+            )
+        ),
+        SupervisionAddendum.objects.count(),
+        sorted((str(pk), str(done)) for pk, done in SupervisionAction.objects.values_list("pk", "done_on")),
     )

@@ -23,6 +23,7 @@ from tests.permissions import (
     test_casefile,
     test_governance,
     test_journey,
+    test_supervision,
     test_tasks,
     test_workbook,
 )
@@ -36,7 +37,15 @@ from tests.permissions.matrix import (
     url_for,
 )
 
-APPS = (test_casefile, test_access, test_governance, test_journey, test_tasks, test_workbook)
+APPS = (
+    test_casefile,
+    test_access,
+    test_governance,
+    test_journey,
+    test_tasks,
+    test_workbook,
+    test_supervision,
+)
 
 # Every app's columns, and every row across all of them: the permission matrix as one table.
 COLUMNS = {column: name for app in APPS for column, name in app.COLUMNS.items()}

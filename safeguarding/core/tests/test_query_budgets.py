@@ -55,8 +55,10 @@ BUDGET = {
     # view's audit event names its family and people in the subjects table: one more INSERT on both pages.
     # Issue #9: the Workbook's panel (core.panels) reads the current cycle, its shared chapters and the
     # reader's own chapter in one query; the timeline asks the significant events' provider too.
-    "family-detail": 19,
-    "family-detail-placements": 20,
+    # Issue #10: group supervision's panel reads the next supervision with its open actions counted, one
+    # query.
+    "family-detail": 20,
+    "family-detail-placements": 21,
     "person-detail": 18,
     "search": 7,
     # Children's statutory deadlines (safeguarding/journey/selectors.py), issue #4. The Timeliness pages

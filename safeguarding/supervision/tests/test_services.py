@@ -59,10 +59,20 @@ def record(world, supervision, *, actions=(), actor=None, analyses=None, version
         "analyses": analyses
         if analyses is not None
         else {
-            amy.pk: {"worried_about": "Shouting at night", "working_well": "School", "needs_to_happen": "",
-                     "safety_judgement": 6, "reasoning": "Plan holding"},
-            ben.pk: {"worried_about": "", "working_well": "Nursery", "needs_to_happen": "", "safety_judgement": 7,
-                     "reasoning": ""},
+            amy.pk: {
+                "worried_about": "Shouting at night",
+                "working_well": "School",
+                "needs_to_happen": "",
+                "safety_judgement": 6,
+                "reasoning": "Plan holding",
+            },
+            ben.pk: {
+                "worried_about": "",
+                "working_well": "Nursery",
+                "needs_to_happen": "",
+                "safety_judgement": 7,
+                "reasoning": "",
+            },
         },
         "actions": list(actions),
         "base_version": supervision.version if version is None else version,
@@ -89,7 +99,9 @@ def test_the_team_manager_schedules_and_chairs_by_default_with_the_allocations_i
     invited = {u.pk for u in invited_people(supervision, _allocations(world))}
     assert invited == {world["manager"].pk, world["lead"].pk, world["fsw"].pk, world["da"].pk}
     event = AuditEvent.objects.filter(object_type__contains="groupsupervision", action="create").get()
-    assert AuditSubject.objects.filter(event=event, kind="family", subject_id=str(world["family"].pk)).exists()
+    assert AuditSubject.objects.filter(
+        event=event, kind="family", subject_id=str(world["family"].pk)
+    ).exists()
 
 
 @pytest.mark.parametrize("who", ["lead", "business_support", "da", "other_sw"])
@@ -125,7 +137,11 @@ def test_reschedule_moves_the_date_and_the_chairs_sign_off_task(world):
     supervision = schedule(world)
     later = MEETING + datetime.timedelta(days=7)
     supervision_reschedule(
-        actor=world["manager"], supervision=supervision, scheduled_for=later, chair=world["lead"], today=OPENED
+        actor=world["manager"],
+        supervision=supervision,
+        scheduled_for=later,
+        chair=world["lead"],
+        today=OPENED,
     )
     supervision.refresh_from_db()
     assert supervision.scheduled_for == later and supervision.chair == world["lead"]
@@ -143,7 +159,11 @@ def test_the_chair_records_the_meeting_and_actions_go_to_their_owners(world):
         supervision,
         actions=[
             {"text": "Refer Tom to the recovery service", "owner": world["da"], "due_date": TODAY},
-            {"text": "Visit Amy at school", "owner": world["lead"], "due_date": TODAY + datetime.timedelta(days=14)},
+            {
+                "text": "Visit Amy at school",
+                "owner": world["lead"],
+                "due_date": TODAY + datetime.timedelta(days=14),
+            },
         ],
     )
     supervision.refresh_from_db()
@@ -178,7 +198,9 @@ def test_a_deputy_named_as_chair_records(world):
 def test_an_action_owner_must_have_attended(world):
     supervision = schedule(world)
     people = invited_people(supervision, _allocations(world))
-    attendance = {str(u.pk): Attendance.ATTENDED for u in people} | {str(world["da"].pk): Attendance.APOLOGIES}
+    attendance = {str(u.pk): Attendance.ATTENDED for u in people} | {
+        str(world["da"].pk): Attendance.APOLOGIES
+    }
     with pytest.raises(ValidationError) as refused:
         record(
             world,
@@ -236,8 +258,13 @@ def test_sign_off_closes_the_cycle_locks_chapters_and_books_the_next(world, sett
     # The chapter of the closed cycle is locked: a save is refused.
     with pytest.raises(ValidationError):
         chapter_save(
-            actor=world["lead"], family=world["family"], chapter=chapter, values={}, base_version=chapter.version,
-            share=True, today=TODAY,
+            actor=world["lead"],
+            family=world["family"],
+            chapter=chapter,
+            values={},
+            base_version=chapter.version,
+            share=True,
+            today=TODAY,
         )
     # Workers whose chapter was not shared see it in My tasks; the DA practitioner too, as their own task.
     owners = set(Deadline.objects.filter(kind=CHAPTER).values_list("owner_id", flat=True))
@@ -250,14 +277,20 @@ def test_a_shared_chapter_gives_no_chapter_task(world):
     from safeguarding.workbook.services.chapters import part_field
 
     chapter_save(
-        actor=world["lead"], family=world["family"], chapter=chapter,
-        values={part_field(part, "work_done"): "Visited twice"}, base_version=chapter.version, share=True,
+        actor=world["lead"],
+        family=world["family"],
+        chapter=chapter,
+        values={part_field(part, "work_done"): "Visited twice"},
+        base_version=chapter.version,
+        share=True,
         today=OPENED,
     )
     supervision = schedule(world)
     record(world, supervision)
     supervision_sign_off(actor=world["manager"], supervision=supervision, today=TODAY)
-    assert world["lead"].pk not in set(Deadline.objects.filter(kind=CHAPTER).values_list("owner_id", flat=True))
+    assert world["lead"].pk not in set(
+        Deadline.objects.filter(kind=CHAPTER).values_list("owner_id", flat=True)
+    )
 
 
 def test_sign_off_happens_once_when_pressed_twice(world):
@@ -336,7 +369,11 @@ def test_two_people_pressing_sign_off_at_once_close_the_cycle_once(transactional
 
 def test_an_action_leaves_my_tasks_when_its_owner_marks_it_done(world):
     supervision = schedule(world)
-    record(world, supervision, actions=[{"text": "Visit Amy at school", "owner": world["lead"], "due_date": TODAY}])
+    record(
+        world,
+        supervision,
+        actions=[{"text": "Visit Amy at school", "owner": world["lead"], "due_date": TODAY}],
+    )
     action = SupervisionAction.objects.get()
     assert Deadline.objects.filter(kind=ACTION, owner=world["lead"]).exists()
     with pytest.raises(ValidationError):
@@ -344,7 +381,9 @@ def test_an_action_leaves_my_tasks_when_its_owner_marks_it_done(world):
     with pytest.raises(ValidationError) as refused:
         supervision_action_done(actor=world["lead"], action=action, outcome="", done_on=TODAY, today=TODAY)
     assert "outcome" in refused.value.error_dict
-    supervision_action_done(actor=world["lead"], action=action, outcome="Amy is settled", done_on=TODAY, today=TODAY)
+    supervision_action_done(
+        actor=world["lead"], action=action, outcome="Amy is settled", done_on=TODAY, today=TODAY
+    )
     action.refresh_from_db()
     assert action.is_done and action.outcome == "Amy is settled"
     assert not Deadline.objects.filter(kind=ACTION).exists()
@@ -355,7 +394,9 @@ def test_the_chair_marks_an_action_done_after_sign_off(world):
     record(world, supervision, actions=[{"text": "Refer Tom", "owner": world["da"], "due_date": TODAY}])
     supervision_sign_off(actor=world["manager"], supervision=supervision, today=TODAY)
     action = SupervisionAction.objects.get()
-    supervision_action_done(actor=world["manager"], action=action, outcome="Referred", done_on=TODAY, today=TODAY)
+    supervision_action_done(
+        actor=world["manager"], action=action, outcome="Referred", done_on=TODAY, today=TODAY
+    )
     assert not Deadline.objects.filter(kind=ACTION).exists()
 
 
@@ -366,12 +407,17 @@ def test_an_addendum_after_sign_off_keeps_the_original(world):
         supervision_addendum_add(actor=world["manager"], supervision=supervision, text="x", reason="y")
     supervision_sign_off(actor=world["manager"], supervision=supervision, today=TODAY)
     with pytest.raises(ValidationError) as refused:
-        supervision_addendum_add(actor=world["manager"], supervision=supervision, text="Police attended", reason="")
+        supervision_addendum_add(
+            actor=world["manager"], supervision=supervision, text="Police attended", reason=""
+        )
     assert "reason" in refused.value.error_dict
     with pytest.raises(ValidationError):
         supervision_addendum_add(actor=world["lead"], supervision=supervision, text="x", reason="y")
     supervision_addendum_add(
-        actor=world["manager"], supervision=supervision, text="Police attended on the night", reason="Came later"
+        actor=world["manager"],
+        supervision=supervision,
+        text="Police attended on the night",
+        reason="Came later",
     )
     supervision.refresh_from_db()
     assert supervision.hypotheses == "Tom's drinking rises when he is out of work"
