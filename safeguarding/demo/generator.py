@@ -26,7 +26,7 @@ from safeguarding.people.codes import Disability, Ethnicity
 from safeguarding.people.identifiers import UPN_LETTERS, nhs_number_check_digit, upn_check_letter
 from safeguarding.people.models import Address, AdultDetail, Family, FamilyMember, Person, Relationship
 
-from . import journeys, workbook
+from . import journeys, supervision, workbook
 from . import personas as cast
 
 
@@ -597,6 +597,8 @@ def build_council(*, scale: str = "demo", seed: int = 2026, today: datetime.date
     _demo_moved_adult(b, families)
     # The Workbooks last: they read the allocations, the statutory visits and the moved adult above.
     workbook_counts = workbook.build_workbooks(b, families, staff, seed=seed, scale=scale)
+    # Group supervisions close the Workbooks' cycles: drawn from them.
+    supervision_counts = supervision.build_supervisions(b, families, staff, seed=seed, scale=scale)
     return {
         "teams": len(teams),
         "workers": User.objects.filter(role__in=User.CASEWORK_ROLES).count(),
@@ -607,4 +609,5 @@ def build_council(*, scale: str = "demo", seed: int = 2026, today: datetime.date
         "journey_records": sum(n for kind, n in journey_counts.items() if kind != "deadlines"),
         "deadlines": journey_counts["deadlines"],
         "workbook_records": sum(workbook_counts.values()),
+        "supervision_records": sum(supervision_counts.values()),
     }
