@@ -207,6 +207,31 @@ def record(supervision: GroupSupervision) -> dict:
     }
 
 
+# A decision that implies a statutory step, and the step on each child's journey where it is recorded.
+DECISION_STEPS = {
+    "step_down": ("cp-plan-end", "End the child protection plan"),
+    "legal_planning": ("pre-proceedings", "Record the legal planning meeting"),
+    "close": ("closure", "Record the closure"),
+}
+
+
+def decision_steps(supervision: GroupSupervision, children) -> list[dict]:
+    """For each decision that implies a statutory step, a link to record it on each child's journey."""
+    from django.urls import reverse
+
+    steps = []
+    for code in supervision.decisions or []:
+        if code in DECISION_STEPS:
+            slug, label = DECISION_STEPS[code]
+            steps.append(
+                {
+                    "label": label,
+                    "links": [(child, reverse("journey:step", args=[child.pk, slug])) for child in children],
+                }
+            )
+    return steps
+
+
 def attendance_rows(supervision: GroupSupervision, people) -> list[tuple]:
     labels = dict(Attendance.choices)
     return [(user, labels.get(supervision.attendance.get(str(user.pk)), "Not recorded")) for user in people]

@@ -231,6 +231,9 @@ def pack(request, family_id, supervision_id):
         **selectors.record(supervision),
     }
     context["attendance"] = selectors.attendance_rows(supervision, context["invited"])
+    context["decision_steps"] = selectors.decision_steps(
+        supervision, [line.child for line in context["children"]]
+    )
     for action in context["actions"]:
         action.can_mark_done = access.can_mark_done(action, supervision)
     previous = context["previous"]

@@ -455,3 +455,13 @@ def test_timeliness_counts_overdue_actions_against_their_owner(client, world):
 def test_a_manager_of_another_team_is_refused_the_team_page(client, world):
     client.force_login(UserFactory(role=User.Role.TEAM_MANAGER))
     assert client.get(reverse("supervision:team", args=[world["team"].pk])).status_code == 404
+
+
+def test_a_decision_that_implies_a_statutory_step_links_to_it_on_each_childs_journey(client, world):
+    supervision = _book(world)
+    _record(world, supervision)
+    GroupSupervision.objects.filter(pk=supervision.pk).update(decisions=["legal_planning"])
+    client.force_login(world["manager"])
+    html = client.get(reverse("supervision:pack", args=[world["family"].pk, supervision.pk])).content.decode()
+    for child in world["children"]:
+        assert reverse("journey:step", args=[child.pk, "pre-proceedings"]) in html
