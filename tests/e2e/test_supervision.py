@@ -67,6 +67,13 @@ def test_a_team_manager_chairs_a_group_supervision_from_booking_to_sign_off(coun
     expect(maria.get_by_role("heading", name="The children")).to_be_visible()
     assert_no_serious_axe_violations_at_both_widths(maria)
 
+    # Rescheduling is a link away (kept on the same day here).
+    maria.get_by_role("link", name="Reschedule").click()
+    expect(maria.get_by_role("heading", level=1, name="Reschedule group supervision")).to_be_visible()
+    assert_no_serious_axe_violations_at_both_widths(maria)
+    maria.get_by_role("button", name="Save the new date").click()
+    expect(maria.locator(".govuk-notification-banner")).to_contain_text("Group supervision rescheduled")
+
     # The team's page lists it under today's date.
     maria.get_by_role("link", name="Supervisions").click()
     expect(maria.locator(f'[data-day="{today:%Y-%m-%d}"]')).to_be_visible()
@@ -143,3 +150,13 @@ def test_a_team_manager_chairs_a_group_supervision_from_booking_to_sign_off(coun
     expect(worker.locator(".govuk-notification-banner")).to_contain_text("Action marked done")
     worker.get_by_role("link", name="My tasks").click()
     expect(worker.get_by_text("Visit the children at school")).to_have_count(0)
+
+
+def test_a_service_manager_chooses_a_team_and_sees_its_supervisions(council, live_server, new_page):
+    owen = sign_in(new_page(), live_server, "owen")
+    owen.get_by_role("link", name="Supervisions").click()
+    expect(owen.get_by_role("heading", level=1, name="Group supervisions")).to_be_visible()
+    assert_no_serious_axe_violations_at_both_widths(owen)
+    owen.get_by_role("link", name=personas.NORTH_TEAM).click()
+    expect(owen.get_by_role("heading", level=2, name="Booked, by day")).to_be_visible()
+    assert_no_serious_axe_violations_at_both_widths(owen)
