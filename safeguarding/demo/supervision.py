@@ -1,6 +1,7 @@
 """The demo council's group supervisions (issue #10), drawn after the Workbooks and agreeing with them.
 
-- Every closed Workbook cycle of an open family was closed at a group supervision: a signed-off record on
+- Every closed Workbook cycle of an open family (the last LARGE_CYCLES on the large council) was closed at
+  a group supervision: a signed-off record on
   the day the cycle closed, chaired by the team's manager, with everyone then allocated attending (now and
   then one sends apologies), a risk analysis for each child whose safety judgement drifts over the cycles,
   hypotheses, a decision and one or two actions owned by the lead social worker or another worker. Earlier
@@ -28,7 +29,14 @@ from safeguarding.supervision.models import ChildRiskAnalysis, GroupSupervision,
 from safeguarding.supervision.work import supervision_tasks_refresh
 from safeguarding.workbook.models import Cycle
 
+from .journeys import insert_rows
+
 BATCH = 2000
+# The large council (three years of cycles for every family) has supervisions for its last cycles only,
+# as it has sessions for its last two: enough history for the pack and the benchmark, at a seeding cost it
+# can afford.
+LARGE_CYCLES = 6
+REASONING = "The team weighed the worries against the safety in place."
 
 WORRIES = (
     "Arguments between the parents at night; the children hear them.",
@@ -113,6 +121,8 @@ def build_supervisions(b, families, staff, *, seed: int, scale: str) -> dict[str
         manager_id = manager.pk
         judgement = {child: rng.randint(2, 6) for child in children[family.pk]}
         closed_cycles = [c for c in family_cycles if c[3] is not None]
+        if large:
+            closed_cycles = closed_cycles[-LARGE_CYCLES:]
         for index, (cycle_id, _number, _started, closed) in enumerate(closed_cycles):
             last = index == len(closed_cycles) - 1
             present = [
@@ -155,34 +165,32 @@ def build_supervisions(b, families, staff, *, seed: int, scale: str) -> dict[str
                 # Most children's safety improves over the cycles; some slip back.
                 judgement[child] = max(0, min(10, judgement[child] + rng.choice((-1, 0, 1, 1))))
                 analyses.append(
-                    ChildRiskAnalysis(
-                        id=b.uuid(),
-                        supervision_id=supervision.id,
-                        child_id=child,
-                        worried_about=rng.choice(WORRIES),
-                        working_well="" if large else rng.choice(WORKING_WELL),
-                        needs_to_happen="" if large else rng.choice(NEEDS),
-                        safety_judgement=judgement[child],
-                        reasoning=""
-                        if large
-                        else "The team weighed the worries against the safety in place.",
-                    )
+                    {
+                        "id": b.uuid(),
+                        "supervision_id": supervision.id,
+                        "child_id": child,
+                        "worried_about": rng.choice(WORRIES),
+                        "working_well": "" if large else rng.choice(WORKING_WELL),
+                        "needs_to_happen": "" if large else rng.choice(NEEDS),
+                        "safety_judgement": judgement[child],
+                        "reasoning": "" if large else REASONING,
+                    }
                 )
             attended = [int(w) for w, status in attendance.items() if status == "attended"]
             for n in range(1 if large else rng.randint(1, 2)):
                 due = closed + datetime.timedelta(days=rng.choice((7, 14, 21)))
                 done = not last or (due < today and rng.random() < 0.5)
                 actions.append(
-                    SupervisionAction(
-                        id=b.uuid(),
-                        supervision_id=supervision.id,
-                        text=ACTIONS[(index + n) % len(ACTIONS)],
-                        owner_id=lead if n == 0 else rng.choice(attended),
-                        due_date=due,
-                        done_on=min(due, today) if done else None,
-                        done_by_id=lead if done else None,
-                        outcome=rng.choice(OUTCOMES) if done else "",
-                    )
+                    {
+                        "id": b.uuid(),
+                        "supervision_id": supervision.id,
+                        "text": ACTIONS[(index + n) % len(ACTIONS)],
+                        "owner_id": lead if n == 0 else rng.choice(attended),
+                        "due_date": due,
+                        "done_on": min(due, today) if done else None,
+                        "done_by_id": lead if done else None,
+                        "outcome": rng.choice(OUTCOMES) if done else "",
+                    }
                 )
         open_cycle = next((c for c in family_cycles if c[3] is None), None)
         if open_cycle is None:
@@ -205,8 +213,10 @@ def build_supervisions(b, families, staff, *, seed: int, scale: str) -> dict[str
             )
         )
     GroupSupervision.objects.bulk_create(supervisions, batch_size=BATCH)
-    ChildRiskAnalysis.objects.bulk_create(analyses, batch_size=BATCH)
-    SupervisionAction.objects.bulk_create(actions, batch_size=BATCH)
+    # The many rows by insert_rows (no per-value preparation); the supervisions by bulk_create, which
+    # keeps their sign-off times (insert_rows stamps every date-time with the moment of seeding).
+    insert_rows(ChildRiskAnalysis, analyses)
+    insert_rows(SupervisionAction, actions)
     for start in range(0, len(ids), 500):
         supervision_tasks_refresh(ids[start : start + 500])
     return {"supervisions": len(supervisions), "risk_analyses": len(analyses), "actions": len(actions)}
