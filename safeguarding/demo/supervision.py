@@ -26,11 +26,13 @@ from django.utils import timezone
 from safeguarding.allocation.models import Allocation, CaseRole
 from safeguarding.people.models import FamilyMember
 from safeguarding.supervision.models import ChildRiskAnalysis, GroupSupervision, SupervisionAction
-from safeguarding.supervision.work import supervision_tasks_refresh
+from safeguarding.supervision.work import supervision_task_rows
+from safeguarding.tasks.models import Deadline
 from safeguarding.workbook.models import Cycle
 
 from .journeys import insert_rows
 
+# Families whose tasks are read at a time (each query lists their ids).
 BATCH = 2000
 # The large council (three years of cycles for every family) has supervisions for its last cycles only,
 # as it has sessions for its last two: enough history for the pack and the benchmark, at a seeding cost it
@@ -145,21 +147,20 @@ def build_supervisions(b, families, staff, *, seed: int, scale: str) -> dict[str
                 attendance[str(worker)] = "apologies" if rng.random() < 0.1 else "attended"
             attendance[str(lead)] = "attended"
             decision = rng.choices(["continue", "step_down", "legal_planning"], [0.85, 0.1, 0.05])[0]
-            supervision = GroupSupervision(
-                id=b.uuid(),
-                family_id=family.pk,
-                cycle_id=cycle_id,
-                scheduled_for=closed,
-                status=GroupSupervision.Status.SIGNED_OFF,
-                chair_id=manager_id,
-                attendance=attendance,
-                family_views="" if large else rng.choice(VIEWS),
-                hypotheses=rng.choice(HYPOTHESES),
-                decisions=[decision],
-                recorded_by_id=manager_id,
-                signed_off_at=timezone.make_aware(datetime.datetime.combine(closed, datetime.time(15, 0))),
-                signed_off_by_id=manager_id,
-            )
+            supervision = {
+                "id": b.uuid(),
+                "family_id": family.pk,
+                "cycle_id": cycle_id,
+                "scheduled_for": closed,
+                "status": GroupSupervision.Status.SIGNED_OFF,
+                "chair_id": manager_id,
+                "attendance": attendance,
+                "family_views": "" if large else rng.choice(VIEWS),
+                "hypotheses": rng.choice(HYPOTHESES),
+                "decisions": [decision],
+                "recorded_by_id": manager_id,
+                "signed_off_by_id": manager_id,
+            }
             supervisions.append(supervision)
             for child in children[family.pk]:
                 # Most children's safety improves over the cycles; some slip back.
@@ -167,7 +168,7 @@ def build_supervisions(b, families, staff, *, seed: int, scale: str) -> dict[str
                 analyses.append(
                     {
                         "id": b.uuid(),
-                        "supervision_id": supervision.id,
+                        "supervision_id": supervision["id"],
                         "child_id": child,
                         "worried_about": rng.choice(WORRIES),
                         "working_well": "" if large else rng.choice(WORKING_WELL),
@@ -183,7 +184,7 @@ def build_supervisions(b, families, staff, *, seed: int, scale: str) -> dict[str
                 actions.append(
                     {
                         "id": b.uuid(),
-                        "supervision_id": supervision.id,
+                        "supervision_id": supervision["id"],
                         "text": ACTIONS[(index + n) % len(ACTIONS)],
                         "owner_id": lead if n == 0 else rng.choice(attended),
                         "due_date": due,
@@ -203,20 +204,32 @@ def build_supervisions(b, families, staff, *, seed: int, scale: str) -> dict[str
         if maria_family is None and north_lead and manager.username == "maria":
             next_date, maria_family = today, family.pk
         supervisions.append(
-            GroupSupervision(
-                id=b.uuid(),
-                family_id=family.pk,
-                cycle_id=open_cycle[0],
-                scheduled_for=next_date,
-                status=GroupSupervision.Status.SCHEDULED,
-                chair_id=manager_id,
-            )
+            {
+                "id": b.uuid(),
+                "family_id": family.pk,
+                "cycle_id": open_cycle[0],
+                "scheduled_for": next_date,
+                "status": GroupSupervision.Status.SCHEDULED,
+                "chair_id": manager_id,
+            }
         )
-    GroupSupervision.objects.bulk_create(supervisions, batch_size=BATCH)
-    # The many rows by insert_rows (no per-value preparation); the supervisions by bulk_create, which
-    # keeps their sign-off times (insert_rows stamps every date-time with the moment of seeding).
+    # The rows go in by insert_rows (no per-value preparation), which stamps every date-time with the
+    # moment of seeding: each signed-off supervision's time is then set to the afternoon of its day, one
+    # UPDATE a day.
+    insert_rows(GroupSupervision, supervisions)
+    GroupSupervision.objects.exclude(status="signed_off").update(signed_off_at=None)
+    signed_days = sorted({s["scheduled_for"] for s in supervisions if s["status"] == "signed_off"})
+    for day in signed_days:
+        GroupSupervision.objects.filter(status="signed_off", scheduled_for=day).update(
+            signed_off_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(15, 0)))
+        )
     insert_rows(ChildRiskAnalysis, analyses)
     insert_rows(SupervisionAction, actions)
-    for start in range(0, len(ids), 500):
-        supervision_tasks_refresh(ids[start : start + 500])
+    # Their tasks, as supervision.work would write them, inserted in one go: nothing to replace yet.
+    tasks = [
+        {"id": b.uuid(), **row}
+        for start in range(0, len(ids), BATCH)
+        for row in supervision_task_rows(ids[start : start + BATCH])
+    ]
+    insert_rows(Deadline, tasks)
     return {"supervisions": len(supervisions), "risk_analyses": len(analyses), "actions": len(actions)}
