@@ -21,6 +21,7 @@ import random
 from collections import defaultdict
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from safeguarding.allocation.models import Allocation, CaseRole
@@ -90,11 +91,13 @@ def build_supervisions(b, families, staff, *, seed: int, scale: str) -> dict[str
     open_families = sorted((f for f in families if f.closed_on is None), key=lambda f: f.reference)
     ids = [f.pk for f in open_families]
     cycles = defaultdict(list)
-    for family_id, cycle_id, number, started, closed in (
-        Cycle.objects.filter(workbook__family_id__in=ids)
-        .order_by("workbook__family_id", "number")
-        .values_list("workbook__family_id", "pk", "number", "started_on", "closed_on")
-    ):
+    recent = Cycle.objects.filter(workbook__family_id__in=ids)
+    if large:  # only the last cycles get supervisions: read those (cycles run about a month)
+        since = today - datetime.timedelta(days=45 * (LARGE_CYCLES + 1))
+        recent = recent.filter(Q(closed_on__isnull=True) | Q(closed_on__gte=since))
+    for family_id, cycle_id, number, started, closed in recent.order_by(
+        "workbook__family_id", "number"
+    ).values_list("workbook__family_id", "pk", "number", "started_on", "closed_on"):
         cycles[family_id].append((cycle_id, number, started, closed))
     children = defaultdict(list)
     for family_id, person_id in (
