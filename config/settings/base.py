@@ -216,6 +216,12 @@ CP_VISIT_WORKING_DAYS = int(os.environ.get("CP_VISIT_WORKING_DAYS", "10"))
 CIN_VISIT_WORKING_DAYS = int(os.environ.get("CIN_VISIT_WORKING_DAYS", "20"))
 # My tasks shows as "due soon" what falls due within this many working days.
 DUE_SOON_WORKING_DAYS = int(os.environ.get("DUE_SOON_WORKING_DAYS", "5"))
+# Group case supervision (issue #10): each family's team meets about monthly; after a supervision is
+# signed off the next is proposed this many days later, and a family with none signed off within it is
+# overdue on Timeliness. A council that meets every four weeks on the same weekday keeps 28.
+GROUP_SUPERVISION_INTERVAL_DAYS = int(os.environ.get("GROUP_SUPERVISION_INTERVAL_DAYS", "28"))
+# A supervision record not signed off within this many working days of the meeting is late (Timeliness).
+SUPERVISION_SIGN_OFF_WORKING_DAYS = int(os.environ.get("SUPERVISION_SIGN_OFF_WORKING_DAYS", "3"))
 # England and Wales bank holidays: bundled in journey/data and updated with `manage.py bank_holidays_update`;
 # set this to use another copy of GOV.UK's file without a code change. Never fetched at run time.
 BANK_HOLIDAYS_FILE = os.environ.get("BANK_HOLIDAYS_FILE") or None

@@ -26,7 +26,7 @@ from safeguarding.people.codes import Disability, Ethnicity
 from safeguarding.people.identifiers import UPN_LETTERS, nhs_number_check_digit, upn_check_letter
 from safeguarding.people.models import Address, AdultDetail, Family, FamilyMember, Person, Relationship
 
-from . import journeys, readiness, workbook
+from . import journeys, readiness, supervision, workbook
 from . import personas as cast
 
 
@@ -599,6 +599,8 @@ def build_council(*, scale: str = "demo", seed: int = 2026, today: datetime.date
     workbook_counts = workbook.build_workbooks(b, families, staff, seed=seed, scale=scale)
     # Each parent's readiness rulers, one reading a cycle: after the Workbooks, whose cycles they follow.
     readiness_readings = readiness.build_readiness(b, families, seed=seed)
+    # Group supervisions close the Workbooks' cycles: drawn from them.
+    supervision_counts = supervision.build_supervisions(b, families, staff, seed=seed, scale=scale)
     return {
         "teams": len(teams),
         "workers": User.objects.filter(role__in=User.CASEWORK_ROLES).count(),
@@ -610,4 +612,5 @@ def build_council(*, scale: str = "demo", seed: int = 2026, today: datetime.date
         "deadlines": journey_counts["deadlines"],
         "workbook_records": sum(workbook_counts.values()),
         "readiness_readings": readiness_readings,
+        "supervision_records": sum(supervision_counts.values()),
     }

@@ -1,1 +1,5 @@
-urlpatterns: list = []
+"""Group supervision's URLs (views.py lists them)."""
+
+from .views import urlpatterns as urlpatterns
+
+app_name = "supervision"

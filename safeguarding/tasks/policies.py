@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from safeguarding.accounts.models import Team, User
@@ -28,12 +28,26 @@ def tasks_can_view(user) -> bool:
     return has_capability(user, Capability.RECORD_VISITS) and not user.is_partner_agency
 
 
+def owns_tasks(user) -> bool:
+    """Whether the user answers for any task of their own (an action agreed at group supervision): a
+    partner agency's practitioner who owns one has My tasks for it, though not the children's dates."""
+    return is_active_staff(user) and Deadline.objects.filter(owner_id=user.pk).exists()
+
+
+def my_tasks_can_view(user) -> bool:
+    return tasks_can_view(user) or owns_tasks(user)
+
+
 def deadlines_for_tasks(user) -> QuerySet[Deadline]:
-    """Deadlines of the families the user holds in a children's social work role (My tasks)."""
-    if not tasks_can_view(user):
+    """Deadlines of the families the user holds in a children's social work role, and the tasks the user
+    owns (My tasks). A task with an owner is that person's alone: it is not in their colleagues' lists."""
+    if not is_active_staff(user):
         return Deadline.objects.none()
+    owned = Q(owner_id=user.pk)
+    if not tasks_can_view(user):
+        return Deadline.objects.filter(owned)
     held = Allocation.objects.current().filter(worker_id=user.pk, case_role__in=TASK_CASE_ROLES)
-    return Deadline.objects.filter(family_id__in=held.values("family_id"))
+    return Deadline.objects.filter(Q(family_id__in=held.values("family_id"), owner__isnull=True) | owned)
 
 
 def deadlines_for_families(user, family_ids) -> QuerySet[Deadline]:

@@ -18,7 +18,8 @@ from django.urls import reverse
 class TaskKind:
     kind: str
     label: str
-    # A URL name whose one argument is the child's id: the page where the task is done.
+    # A URL name whose one argument is the child's id: the page where the task is done. Empty for a kind
+    # whose rows carry their own page (Deadline.link: a family task such as a supervision action).
     url_name: str
     provider: str
 
@@ -26,7 +27,7 @@ class TaskKind:
 _KINDS: dict[str, TaskKind] = {}
 
 
-def register_kinds(provider: str, kinds: dict[str, str], *, url_name: str) -> None:
+def register_kinds(provider: str, kinds: dict[str, str], *, url_name: str = "") -> None:
     """Register `kinds` (code -> label) for `provider`. A code belongs to one provider only."""
     for kind, label in kinds.items():
         existing = _KINDS.get(kind)
@@ -58,7 +59,7 @@ class ChildUrls:
 
     def __call__(self, kind: str, child_id) -> str:
         registered = _KINDS.get(kind)
-        if registered is None:
+        if registered is None or not registered.url_name or child_id is None:
             return ""
         parts = self._parts.get(registered.url_name)
         if parts is None:

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import BigIntegerField, Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from safeguarding.accounts.models import Team, User
 from safeguarding.allocation.models import Allocation, CaseRole
@@ -45,6 +46,7 @@ _ROW_COLUMNS = (
     "kind",
     "due_date",
     "basis",
+    "link",
 )
 
 
@@ -71,9 +73,10 @@ def _lead_social_worker_of_family():
 class TaskRow:
     """One outstanding deadline as the lists show it."""
 
-    child_id: uuid.UUID
+    # None for a task about the whole family (a group supervision action, owned by one worker).
+    child_id: uuid.UUID | None
     child_name: str
-    # The child's journey page, where the worker records what meets the deadline.
+    # The child's journey page, where the worker records what meets the deadline (or the task's own page).
     child_url: str
     family_id: uuid.UUID | None
     family_name: str
@@ -141,8 +144,9 @@ def _rows(values: Iterable[tuple], today: datetime.date, soon: datetime.date) ->
     `soon`)."""
     child_url = registry.ChildUrls()
     rows = []
-    for child_id, first, last, family_id, family_name, reference, kind, due_date, basis in values:
-        url = child_url(kind, child_id)
+    for child_id, first, last, family_id, family_name, reference, kind, due_date, basis, link in values:
+        # A family task (no child) carries the page where it is done; a child's is on their journey.
+        url = link or child_url(kind, child_id)
         if due_date < today:
             status, days_overdue = OVERDUE, (today - due_date).days
         else:
@@ -150,7 +154,7 @@ def _rows(values: Iterable[tuple], today: datetime.date, soon: datetime.date) ->
         rows.append(
             TaskRow(
                 child_id=child_id,
-                child_name=" ".join(part for part in (first, last) if part),
+                child_name=" ".join(part for part in (first, last) if part) if child_id else "",
                 child_url=url,
                 family_id=family_id,
                 family_name=family_name or "",
@@ -177,9 +181,11 @@ def my_tasks(user, *, today: datetime.date) -> MyTasks:
     children: dict = {}
     for row in _rows(deadlines.values_list(*_ROW_COLUMNS), today, soon):
         groups[row.status].append(row)
-        child = children.get(row.child_id)
+        # A family's own tasks are listed together under the family.
+        key = row.child_id or ("family", row.family_id)
+        child = children.get(key)
         if child is None:
-            child = children[row.child_id] = ChildTasks(
+            child = children[key] = ChildTasks(
                 child_id=row.child_id,
                 child_name=row.child_name,
                 child_url=row.child_url,
@@ -281,7 +287,10 @@ def team_timeliness(user, team: Team, *, today: datetime.date) -> TeamTimeliness
     counts = (
         policies.deadlines_for_team(user, team)
         .filter(due_date__lte=soon)
-        .annotate(lead_id=_lead_social_worker_of_family())
+        # A task with an owner answers to its owner; the children's dates to the family's lead.
+        .annotate(
+            lead_id=Coalesce(F("owner_id"), _lead_social_worker_of_family(), output_field=BigIntegerField())
+        )
         .values("lead_id", "kind")
         .annotate(
             overdue=Count("pk", filter=Q(due_date__lt=today)),
@@ -362,9 +371,12 @@ def team_overdue_deadlines(
     if worker is not None:
         leads = Allocation.objects.current().filter(case_role=CaseRole.LEAD_SOCIAL_WORKER)
         if worker == NO_LEAD:
-            deadlines = deadlines.exclude(family_id__in=leads.values("family_id"))
+            deadlines = deadlines.filter(owner__isnull=True).exclude(family_id__in=leads.values("family_id"))
         else:
-            deadlines = deadlines.filter(family_id__in=leads.filter(worker_id=worker.pk).values("family_id"))
+            deadlines = deadlines.filter(
+                Q(owner_id=worker.pk)
+                | Q(owner__isnull=True, family_id__in=leads.filter(worker_id=worker.pk).values("family_id"))
+            )
     return deadlines.order_by("due_date", "child__last_name", "child__first_name", "child_id", "kind")
 
 

@@ -35,7 +35,7 @@ def _audit_list(request, list_name: str, family_ids: list[str], **detail) -> Non
 
 @require_GET
 def my_tasks(request):
-    if not policies.tasks_can_view(request.user):
+    if not policies.my_tasks_can_view(request.user):
         raise PermissionDenied
     by_child = request.GET.get("view") == "child"
     tasks = selectors.my_tasks(request.user, today=timezone.localdate())

@@ -155,7 +155,8 @@ def test_text_typed_before_the_autosave_script_arrives_is_saved_too(council, liv
     chapter_url = page.url
 
     held = []
-    page.route("**/autosave.mjs", lambda route: held.append(route))  # the script's request waits until released below
+    # The script's request waits until it is released below.
+    page.route("**/autosave.mjs", lambda route: held.append(route))
     page.goto(chapter_url, wait_until="commit")
     box = page.get_by_role("group", name="About the family").get_by_label("What has changed")
     box.fill("Synthetic: typed while the page was still loading.")

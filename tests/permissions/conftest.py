@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from safeguarding.access.models import SharingBasis
 from safeguarding.accounts.tests.factories import TeamFactory, UserFactory
@@ -13,6 +14,7 @@ from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.journey.models import EpisodeOfNeed
 from safeguarding.people.tests.factories import FamilyFactory, FamilyMemberFactory
 from safeguarding.readiness.models import ReadinessRecord
+from safeguarding.supervision.models import GroupSupervision, SupervisionAction
 from safeguarding.workbook.models import AssessmentVersion, FamilyAssessment, ParentingModule
 from safeguarding.workbook.services.chapters import chapter_save, chapter_start, part_field
 from tests.permissions.matrix import SEARCH_SURNAME
@@ -76,7 +78,34 @@ def world(db):
         written_by=lead.worker,
         analysis={"risks": "Synthetic"},
     )
+    # Group supervision (tests/permissions/test_supervision.py): a signed-off one with an open action the
+    # lead owns, and the next, held today and recorded, chaired by the lead as the manager's deputy.
+    today = timezone.localdate()
+    last = GroupSupervision.objects.create(
+        family=family,
+        scheduled_for=today - datetime.timedelta(days=28),
+        status=GroupSupervision.Status.SIGNED_OFF,
+        chair=lead.worker,
+        signed_off_at=timezone.now(),
+        signed_off_by=lead.worker,
+        attendance={str(lead.worker.pk): "attended"},
+        decisions=["continue"],
+    )
+    action = SupervisionAction.objects.create(
+        supervision=last, text="Visit the child at school", owner=lead.worker, due_date=today
+    )
+    supervision = GroupSupervision.objects.create(
+        family=family,
+        scheduled_for=today,
+        status=GroupSupervision.Status.RECORDED,
+        chair=lead.worker,
+        attendance={str(lead.worker.pk): "attended"},
+        decisions=["continue"],
+    )
     return {
+        "supervision": supervision,
+        "last_supervision": last,
+        "supervision_action": action,
         "assessment": integrated,
         "sent_assessment": parenting,
         "module": ParentingModule.objects.order_by("order").first(),

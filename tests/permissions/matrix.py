@@ -35,6 +35,7 @@ from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.journey.models import Correction, EpisodeOfNeed, Visit
 from safeguarding.people.models import Address, AdultDetail, Family, Person, Relationship
 from safeguarding.readiness.models import ReadinessRecord
+from safeguarding.supervision.models import GroupSupervision, SupervisionAction, SupervisionAddendum
 from safeguarding.workbook.models import Chapter, ChapterPart, Cycle, Session, SignificantEvent, TextDraft
 
 RELATIONSHIPS = ("allocated", "ended", "same_team", "other_team", "none", "emergency")
@@ -152,6 +153,19 @@ def url_for(column: str, world, *, family_id=None, person_id=None, allocation_id
         "rdh": {"family_id": family_id, "person_id": world["mother"].pk},
         "rdr": {"family_id": family_id, "person_id": world["mother"].pk},
         "rdc": {"family_id": family_id, "person_id": world["mother"].pk, "record_id": world["readiness"].pk},
+        "svtm": {"team_id": world["home"].pk},
+        "svfm": {"family_id": family_id},
+        "svsc": {"family_id": family_id},
+        "svpk": {"family_id": family_id, "supervision_id": world["supervision"].pk},
+        "svrs": {"family_id": family_id, "supervision_id": world["supervision"].pk},
+        "svrc": {"family_id": family_id, "supervision_id": world["supervision"].pk},
+        "svso": {"family_id": family_id, "supervision_id": world["supervision"].pk},
+        "svad": {"family_id": family_id, "supervision_id": world["last_supervision"].pk},
+        "svdn": {
+            "family_id": family_id,
+            "supervision_id": world["last_supervision"].pk,
+            "action_id": world["supervision_action"].pk,
+        },
     }.get(column, {})
     url = reverse(name, kwargs=kwargs)
     return url
@@ -244,6 +258,21 @@ ATTEMPTS = {
         "closure_reason": "RC7",
         "reason": "The police made the referral",
     },
+    # Group supervision: move the next one, record it, sign it off, add to the last one, mark its action
+    # done.
+    "svrs": lambda w: {
+        **_date_boxes("scheduled_for", timezone.localdate() + datetime.timedelta(days=7)),
+        "chair": str(w["lead"].worker.pk),
+    },
+    "svrc": lambda w: {
+        "version": str(w["supervision"].version),
+        f"attendance-{w['lead'].worker.pk}": "attended",
+        "family_views": "The mother joined by phone",
+        "decisions": ["continue"],
+    },
+    "svso": lambda w: {"confirm": "on"},
+    "svad": lambda w: {"text": "Police attended after the meeting", "reason": "Came to light later"},
+    "svdn": lambda w: {"outcome": "Visited", **_date_boxes("done_on", timezone.localdate())},
 }
 
 
@@ -272,6 +301,10 @@ ALLOWED_TO_SAVE = {
     # service manager.
     "rdr": ("team_manager", "same_team"),
     "rdc": ("team_manager", "same_team"),
+    # The chair's: the family's team manager (the service manager oversees, does not chair).
+    "svrc": ("team_manager", "same_team"),
+    "svso": ("team_manager", "same_team"),
+    "svdn": ("team_manager", "same_team"),
 }
 
 
@@ -299,4 +332,12 @@ def snapshot(world) -> tuple:
         SignificantEvent.objects.count(),
         ChapterPart.objects.values_list("worries", flat=True).get(chapter=world["chapter"]),
         sorted(ReadinessRecord.objects.values_list("pk", "importance", "version")),
+        sorted(
+            (str(pk), status, str(day), chair, views)
+            for pk, status, day, chair, views in GroupSupervision.objects.values_list(
+                "pk", "status", "scheduled_for", "chair_id", "family_views"
+            )
+        ),
+        SupervisionAddendum.objects.count(),
+        sorted((str(pk), str(done)) for pk, done in SupervisionAction.objects.values_list("pk", "done_on")),
     )

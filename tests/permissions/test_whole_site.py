@@ -24,6 +24,7 @@ from tests.permissions import (
     test_governance,
     test_journey,
     test_readiness,
+    test_supervision,
     test_tasks,
     test_workbook,
 )
@@ -37,7 +38,16 @@ from tests.permissions.matrix import (
     url_for,
 )
 
-APPS = (test_casefile, test_access, test_governance, test_journey, test_tasks, test_workbook, test_readiness)
+APPS = (
+    test_casefile,
+    test_access,
+    test_governance,
+    test_journey,
+    test_tasks,
+    test_workbook,
+    test_readiness,
+    test_supervision,
+)
 
 # Every app's columns, and every row across all of them: the permission matrix as one table.
 COLUMNS = {column: name for app in APPS for column, name in app.COLUMNS.items()}

@@ -56,8 +56,10 @@ BUDGET = {
     # Issue #9: the Workbook's panel (core.panels) reads the current cycle, its shared chapters and the
     # reader's own chapter in one query; the timeline asks the significant events' provider too.
     # Issue #10: the readiness panel reads the current adults and their readings in one query.
-    "family-detail": 20,
-    "family-detail-placements": 21,
+    # Issue #10: group supervision's panel reads the next supervision with its open actions counted, one
+    # query.
+    "family-detail": 21,
+    "family-detail-placements": 22,
     "person-detail": 18,
     "search": 7,
     # Children's statutory deadlines (safeguarding/journey/selectors.py), issue #4. The Timeliness pages

@@ -23,7 +23,10 @@ from safeguarding.tasks.models import Deadline
 
 def _child_ids() -> list[uuid.UUID]:
     """Every child with a journey record the rules read, or with deadline rows (which may now be stale)."""
-    ids: set = set(Deadline.objects.values_list("child_id", flat=True).distinct())
+    # Rows with no child are other providers' family tasks (supervision actions), not the journey's.
+    ids: set = set(
+        Deadline.objects.filter(child_id__isnull=False).values_list("child_id", flat=True).distinct()
+    )
     for _attribute, model, _columns in SOURCES:
         ids.update(model.objects.values_list("child_id", flat=True).distinct())
     return sorted(ids)

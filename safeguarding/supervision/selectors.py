@@ -1,0 +1,334 @@
+"""Reads for the pack, the record, the team's supervisions page and the family page's panel, each in a
+fixed number of queries whatever the number of children, workers, cycles and actions."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
+
+from safeguarding.allocation.models import Allocation, CaseRole
+from safeguarding.journey import models as journey
+from safeguarding.people.models import Family, FamilyMember
+from safeguarding.readiness.selectors import pack_rows as readiness_pack_rows
+from safeguarding.tasks import registry
+from safeguarding.tasks.models import Deadline
+from safeguarding.tasks.selectors import due_soon_until
+from safeguarding.workbook.models import Chapter, SignificantEvent, Workbook
+
+from .models import Attendance, GroupSupervision, SupervisionAction
+from .policies import SupervisionAccess
+from .services import analyses_to_start_from, invited_people, last_signed_off
+
+ROLE_ORDER = {role: index for index, role in enumerate(CaseRole.values)}
+TEAM_PAGE_SIZE = 50
+
+
+def supervision_for_page(family, supervision_id) -> GroupSupervision | None:
+    return (
+        GroupSupervision.objects.filter(pk=supervision_id, family=family)
+        .select_related("chair", "cycle", "signed_off_by", "recorded_by")
+        .prefetch_related("invitees")
+        .first()
+    )
+
+
+def next_supervision(family) -> GroupSupervision | None:
+    return (
+        GroupSupervision.objects.filter(family=family)
+        .exclude(status=GroupSupervision.Status.SIGNED_OFF)
+        .select_related("chair")
+        .first()
+    )
+
+
+# ---- the children's statutory status -------------------------------------------------------------------
+
+
+def _latest(queryset, column, order):
+    return Subquery(queryset.filter(child_id=OuterRef("person_id")).order_by(order).values(column)[:1])
+
+
+@dataclass
+class ChildLine:
+    child: object
+    status: list[str]
+    overdue: list = field(default_factory=list)
+    due_soon: list = field(default_factory=list)
+    journey_url: str = ""
+
+
+def children_lines(family, *, today: datetime.date) -> list[ChildLine]:
+    """Each current child with their statutory status (plan, looked after, open referral) and what is
+    overdue or due soon on their journey. Two queries for any number of children."""
+    from django.urls import reverse
+
+    members = (
+        FamilyMember.objects.filter(family=family, left_on__isnull=True, member_type="child")
+        .select_related("person")
+        .annotate(
+            cp_start=_latest(
+                journey.ChildProtectionPlan.objects.filter(end_date__isnull=True), "start_date", "-start_date"
+            ),
+            cin_start=_latest(
+                journey.ChildInNeedPlan.objects.filter(end_date__isnull=True), "start_date", "-start_date"
+            ),
+            lac_start=_latest(
+                journey.LookedAfterEpisode.objects.filter(end_date__isnull=True), "start_date", "-start_date"
+            ),
+            referral=_latest(
+                journey.EpisodeOfNeed.objects.filter(closure_date__isnull=True),
+                "referral_date",
+                "-referral_date",
+            ),
+        )
+        .order_by("person__date_of_birth", "person__first_name", "person_id")
+    )
+    lines = {}
+    for member in members:
+        status = []
+        if member.lac_start:
+            status.append(("Looked after", member.lac_start))
+        if member.cp_start:
+            status.append(("Child protection plan", member.cp_start))
+        if member.cin_start:
+            status.append(("Child in need plan", member.cin_start))
+        if not status and member.referral:
+            status.append(("Open referral", member.referral))
+        lines[member.person_id] = ChildLine(
+            child=member.person,
+            status=status,
+            journey_url=reverse("journey:child-journey", args=[member.person_id]),
+        )
+    if lines:
+        soon = due_soon_until(today)
+        for child_id, kind, due_date, basis in (
+            Deadline.objects.filter(
+                family=family, child_id__in=list(lines), owner__isnull=True, due_date__lte=soon
+            )
+            .order_by("due_date", "kind")
+            .values_list("child_id", "kind", "due_date", "basis")
+        ):
+            item = {"label": registry.kind_label(kind), "due_date": due_date, "basis": basis}
+            (lines[child_id].overdue if due_date < today else lines[child_id].due_soon).append(item)
+    return list(lines.values())
+
+
+# ---- the pack ----------------------------------------------------------------------------------------------
+
+
+def _chapter_rows(access: SupervisionAccess, cycle) -> list[dict]:
+    chapters = (
+        {c.author_id: c for c in Chapter.objects.filter(cycle=cycle).select_related("author")}
+        if cycle
+        else {}
+    )
+    rows = []
+    for allocation in sorted(
+        access.disclosure.current_allocations, key=lambda a: (ROLE_ORDER.get(a.case_role, 99), a.start_date)
+    ):
+        chapter = chapters.pop(allocation.worker_id, None)
+        rows.append(
+            {
+                "worker": allocation.worker,
+                "role": allocation.get_case_role_display(),
+                "chapter": chapter,
+                "shared": chapter is not None and chapter.state == Chapter.State.SHARED,
+                "state": chapter.get_state_display() if chapter else "Not started",
+            }
+        )
+    for chapter in chapters.values():  # by workers whose allocation has since ended
+        rows.append(
+            {
+                "worker": chapter.author,
+                "role": chapter.role_label,
+                "chapter": chapter,
+                "shared": chapter.state == Chapter.State.SHARED,
+                "state": chapter.get_state_display(),
+            }
+        )
+    return rows
+
+
+def _actions(supervision):
+    return list(
+        SupervisionAction.objects.filter(supervision=supervision).select_related("owner", "done_by")
+        if supervision
+        else []
+    )
+
+
+def pack(access: SupervisionAccess, supervision: GroupSupervision, *, today: datetime.date) -> dict:
+    """Everything the team reads before the meeting, assembled from what is recorded: nothing typed."""
+    family = supervision.family
+    previous = last_signed_off(family, before=supervision)
+    workbook = Workbook.objects.filter(family=family).only("opened_on").first()
+    since = previous.scheduled_for if previous else (workbook.opened_on if workbook else None)
+    events = []
+    if since is not None:
+        events = list(
+            SignificantEvent.objects.filter(family=family, date__gte=since)
+            .select_related("recorded_by")
+            .prefetch_related("people")
+            .order_by("-date", "-created_at")
+        )
+    readiness_rows = readiness_pack_rows(family=family, disclosure=access.disclosure, since=since)
+    previous_actions = _actions(previous)
+    return {
+        "children": children_lines(family, today=today),
+        "chapter_rows": _chapter_rows(access, supervision.cycle),
+        "events": events,
+        "since": since,
+        "previous": previous,
+        "previous_actions": previous_actions,
+        "previous_actions_open": sum(1 for a in previous_actions if not a.is_done),
+        "readiness_rows": readiness_rows,
+        "invited": invited_people(supervision, access.disclosure.current_allocations),
+    }
+
+
+def record(supervision: GroupSupervision) -> dict:
+    """The meeting record as saved: analyses with their children, actions, addenda."""
+    return {
+        "analyses": list(
+            supervision.analyses.select_related("child").order_by("child__date_of_birth", "child_id")
+        ),
+        "actions": _actions(supervision),
+        "addenda": list(supervision.addenda.select_related("written_by")),
+    }
+
+
+# A decision that implies a statutory step, and the step on each child's journey where it is recorded.
+DECISION_STEPS = {
+    "step_down": ("cp-plan-end", "End the child protection plan"),
+    "legal_planning": ("pre-proceedings", "Record the legal planning meeting"),
+    "close": ("closure", "Record the closure"),
+}
+
+
+def decision_steps(supervision: GroupSupervision, children) -> list[dict]:
+    """For each decision that implies a statutory step, a link to record it on each child's journey."""
+    from django.urls import reverse
+
+    steps = []
+    for code in supervision.decisions or []:
+        if code in DECISION_STEPS:
+            slug, label = DECISION_STEPS[code]
+            steps.append(
+                {
+                    "label": label,
+                    "links": [(child, reverse("journey:step", args=[child.pk, slug])) for child in children],
+                }
+            )
+    return steps
+
+
+def attendance_rows(supervision: GroupSupervision, people) -> list[tuple]:
+    labels = dict(Attendance.choices)
+    return [(user, labels.get(supervision.attendance.get(str(user.pk)), "Not recorded")) for user in people]
+
+
+def record_initial(supervision: GroupSupervision, people, children) -> dict:
+    """The record form's starting values: saved values, and the risk analyses to start from."""
+    initial = {
+        "version": supervision.version,
+        "family_views": supervision.family_views,
+        "hypotheses": supervision.hypotheses,
+        "decisions": supervision.decisions,
+        "decision_other": supervision.decision_other,
+    }
+    for user in people:
+        value = supervision.attendance.get(str(user.pk))
+        if value:
+            initial[f"attendance-{user.pk}"] = value
+    for child_id, values in analyses_to_start_from(supervision, children).items():
+        for name, value in values.items():
+            if value not in (None, ""):
+                initial[f"child-{child_id}-{name}"] = str(value) if name == "safety_judgement" else value
+    return initial
+
+
+# ---- the family page panel ---------------------------------------------------------------------------------
+
+
+def family_panel(access: SupervisionAccess, family, *, today: datetime.date) -> dict | None:
+    """The next supervision, and how many of the family's actions are open and overdue, with the soonest
+    due. One query: the family page's budget counts it."""
+    open_actions = SupervisionAction.objects.filter(supervision__family_id=family.pk, done_on__isnull=True)
+
+    def count(queryset):
+        return Subquery(
+            queryset.order_by().values("supervision__family_id").annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField(),
+        )
+
+    upcoming = (
+        GroupSupervision.objects.filter(family=family)
+        .exclude(status=GroupSupervision.Status.SIGNED_OFF)
+        .select_related("chair")
+        .annotate(
+            open_actions=count(open_actions),
+            overdue_actions=count(open_actions.filter(due_date__lt=today)),
+            soonest_action=Subquery(open_actions.order_by("due_date").values("due_date")[:1]),
+        )
+        .first()
+    )
+    return {"family": family, "next": upcoming, "can_schedule": access.can_schedule}
+
+
+# ---- the team's supervisions page --------------------------------------------------------------------------
+
+
+@dataclass
+class Day:
+    date: datetime.date
+    supervisions: list = field(default_factory=list)
+
+
+def team_page(team, *, today: datetime.date, page_number=None) -> dict:
+    """The team's supervisions not yet signed off, by day (each with who is invited), one page at a time,
+    and the team's open families whose supervision is overdue. Five queries whatever the team's size."""
+    interval = datetime.timedelta(days=settings.GROUP_SUPERVISION_INTERVAL_DAYS)
+    upcoming = (
+        GroupSupervision.objects.filter(family__team=team, family__closed_on__isnull=True)
+        .exclude(status=GroupSupervision.Status.SIGNED_OFF)
+        .select_related("family", "chair")
+        .prefetch_related("invitees")
+        .order_by("scheduled_for", "family__name", "pk")
+    )
+    page = Paginator(upcoming, TEAM_PAGE_SIZE).get_page(page_number)
+    supervisions = list(page.object_list)
+    allocations: dict = {}
+    for allocation in (
+        Allocation.objects.current()
+        .filter(family_id__in=[s.family_id for s in supervisions])
+        .select_related("worker")
+        .order_by("start_date")
+    ):
+        allocations.setdefault(allocation.family_id, []).append(allocation)
+    days: dict = {}
+    for s in supervisions:
+        s.invited = invited_people(s, allocations.get(s.family_id, []))
+        s.is_late = s.scheduled_for < today
+        days.setdefault(s.scheduled_for, Day(s.scheduled_for)).supervisions.append(s)
+    overdue = (
+        Family.objects.filter(team=team, closed_on__isnull=True, workbook__isnull=False)
+        .annotate(last_signed=Max("supervisions__scheduled_for", filter=Q(supervisions__status="signed_off")))
+        .select_related("workbook")
+        .only("name", "reference", "workbook__opened_on")
+    )
+    overdue_rows = []
+    for family in overdue:
+        since = family.last_signed or family.workbook.opened_on
+        if since + interval < today:
+            overdue_rows.append({"family": family, "since": since, "signed_before": family.last_signed})
+    overdue_rows.sort(key=lambda r: (r["since"], r["family"].name))
+    return {
+        "days": list(days.values()),
+        "page": page,
+        "overdue": overdue_rows,
+        "interval": interval.days,
+    }
