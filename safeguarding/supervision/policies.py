@@ -15,11 +15,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from safeguarding.access.policies import FamilyDisclosure
+from safeguarding.access.policies import FamilyDisclosure, families_visible_to, uuid_or_none
 from safeguarding.accounts.models import Team, User
 from safeguarding.accounts.policies import is_active_staff, is_team_manager_of, manages_family
+from safeguarding.people.models import Family
 
 from .models import GroupSupervision, SupervisionAction
 
@@ -32,22 +33,40 @@ class SupervisionAccess:
         self.family = family
         self.disclosure = disclosure or FamilyDisclosure(user, family)
         d = self.disclosure
-        # Emergency access and business support never take part in the team's deliberations.
-        self.active = is_active_staff(user) and not d.emergency_only and user.role != Role.BUSINESS_SUPPORT
+        # Business support never takes part in the team's deliberations, and emergency (break-glass)
+        # access alone does not bring anyone into them: an emergency-only reader is neither a manager nor
+        # allocated, so only an invitation (is_invited) opens a supervision to them.
+        self.active = is_active_staff(user) and user.role != Role.BUSINESS_SUPPORT
         self.is_manager = self.active and manages_family(user, family)
         self.is_team_manager = self.active and is_team_manager_of(user, family.team_id)
         self.is_allocated = self.active and any(a.worker_id == user.pk for a in d.current_allocations)
+        # Set by admit_invitee: here only because this supervision invited them by name.
+        self.by_invitation = False
 
     def is_invited(self, supervision: GroupSupervision | None) -> bool:
         if not self.active:
             return False
         if self.is_manager or self.is_allocated:
             return True
-        if supervision is None:
-            return False
-        if supervision.chair_id == self.user.pk:
-            return True
-        return any(u.pk == self.user.pk for u in supervision.invitees.all())
+        return supervision is not None and self.is_invited_by_name(supervision)
+
+    def is_invited_by_name(self, supervision: GroupSupervision) -> bool:
+        """Invited as a person (the chair or an extra invitee), not through the family's allocations."""
+        return self.active and (
+            supervision.chair_id == self.user.pk
+            or any(u.pk == self.user.pk for u in supervision.invitees.all())
+        )
+
+    def admit_invitee(self, supervision: GroupSupervision) -> None:
+        """Read the family's sensitive records as a participant of this supervision, not as emergency
+        access: someone invited by name who is neither allocated nor a manager (a consultant social
+        worker, a psychologist) sees what the sharing rules give the unallocated, with the usual "Ask ..."
+        for the rest, rather than "Not shown under emergency access"."""
+        self.by_invitation = not (self.is_manager or self.is_allocated) and self.is_invited_by_name(
+            supervision
+        )
+        if self.by_invitation:
+            self.disclosure.emergency_only = False
 
     def can_view(self, supervision: GroupSupervision | None = None) -> bool:
         """The pack and the record of a supervision."""
@@ -77,6 +96,24 @@ class SupervisionAccess:
         if not self.active or action.is_done:
             return False
         return action.owner_id == self.user.pk or self.is_chair(supervision)
+
+
+def supervision_families_visible_to(user, supervision_id) -> QuerySet[Family]:
+    """The families whose pages of this supervision the user may open: every family they may see, and the
+    family of this supervision when they chair it or are invited to it by name.
+
+    Issue #10: "the manager can add others (for example a consultant social worker or a psychologist)" and
+    "anyone invited opens the family's supervision pack". The invitation is the team manager's decision to
+    bring someone into the family's deliberations, so it opens this supervision's pack and record, and
+    nothing else of the family: not its case file, not its other supervisions."""
+    visible = families_visible_to(user)
+    supervision_pk = uuid_or_none(supervision_id)
+    if supervision_pk is None or not is_active_staff(user) or user.role == Role.BUSINESS_SUPPORT:
+        return visible
+    invited = GroupSupervision.objects.filter(pk=supervision_pk).filter(
+        Q(chair_id=user.pk) | Q(invitees=user.pk)
+    )
+    return visible | Family.objects.filter(pk__in=invited.values("family_id"))
 
 
 def supervision_teams_visible_to(user) -> QuerySet[Team]:

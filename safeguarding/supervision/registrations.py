@@ -4,7 +4,7 @@ its kinds of task (My tasks, Timeliness) and the meeting record's autosave draft
 from safeguarding.core import navigation, panels
 from safeguarding.people.models import FamilyMember
 from safeguarding.tasks.registry import register_kinds
-from safeguarding.workbook import drafts
+from safeguarding.workbook import drafts, signals
 
 from . import work
 from .models import GroupSupervision
@@ -38,6 +38,14 @@ navigation.register(
 )
 
 register_kinds("supervision", work.KINDS)
+
+
+def _chapter_shared(sender, *, chapter, family, **kwargs):
+    """A chapter shared after a sign-off ends its worker's "not shared by the supervision" task now."""
+    work.supervision_tasks_refresh([family.pk])
+
+
+signals.chapter_shared.connect(_chapter_shared, dispatch_uid="supervision-chapter-shared")
 
 
 def _record_writable(user, family, record_id):

@@ -12,7 +12,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from safeguarding.access.policies import access_family
+from safeguarding.access.policies import access_family, authorised_fetch
 from safeguarding.accounts.models import User
 from safeguarding.allocation.models import Allocation
 from safeguarding.audit.services import Action, audit_record
@@ -22,7 +22,7 @@ from safeguarding.workbook import drafts
 from . import selectors, services
 from .forms import ActionDoneForm, RecordForm, ScheduleForm, SignOffForm, SupervisionAddendumForm
 from .models import SupervisionAction
-from .policies import SupervisionAccess, supervision_teams_visible_to
+from .policies import SupervisionAccess, supervision_families_visible_to, supervision_teams_visible_to
 
 Role = User.Role
 
@@ -34,18 +34,33 @@ def _family_access(request, family_id, *, audit_view=False):
 
 def _supervision(request, family_id, supervision_id):
     """The family, the reader's access and the supervision; 403 for someone who may open the family but
-    is not invited (business support, emergency access); 404 for a supervision of another family."""
-    family, access = _family_access(request, family_id)
+    is not invited (business support, emergency access); 404 for a supervision of another family, and for
+    a family the reader may not see and whose supervision they are not invited to (audited as refused)."""
+    family = authorised_fetch(
+        request.user,
+        supervision_families_visible_to(request.user, supervision_id).select_related("team"),
+        family_id,
+        request=request,
+        what="family",
+        refusal={"family_id": str(family_id), "supervision_id": str(supervision_id)},
+        subject="family",
+    )
+    access = SupervisionAccess(request.user, family)
     supervision = selectors.supervision_for_page(family, supervision_id)
     if supervision is None:
         raise Http404("No supervision found")
     supervision.family = family
     if not access.can_view(supervision):
         raise PermissionDenied
+    access.admit_invitee(supervision)
     return family, access, supervision
 
 
-def _audit_view(request, family, supervision, **detail):
+def _audit_view(request, family, access, supervision, **detail):
+    if access.by_invitation:
+        # The unusual-access report and the family's access log show why someone outside the family's
+        # allocations and managers read it.
+        detail["by_invitation"] = True
     audit_record(
         actor=request.user,
         action=Action.VIEW,
@@ -239,7 +254,7 @@ def pack(request, family_id, supervision_id):
     previous = context["previous"]
     for action in context["previous_actions"]:
         action.can_mark_done = access.can_mark_done(action, previous)
-    _audit_view(request, family, supervision, page="pack")
+    _audit_view(request, family, access, supervision, page="pack")
     return render(request, "supervision/pack.html", context)
 
 
@@ -295,7 +310,7 @@ def record(request, family_id, supervision_id):
         probe = RecordForm(people=people, children=children)
         initial, restored = drafts.with_draft(saved, draft, probe.long_text_fields())
         form = RecordForm(form_data(request), initial=initial, people=people, children=children)
-        _audit_view(request, family, supervision, page="record", editing=True)
+        _audit_view(request, family, access, supervision, page="record", editing=True)
     return render(
         request,
         "supervision/record.html",

@@ -11,9 +11,9 @@ class TasksConfig(AppConfig):
     def ready(self):
         from safeguarding.core.navigation import NavigationEntry, register
 
-        from .policies import tasks_can_view, timeliness_can_view_without_query
+        from .policies import my_tasks_shown, timeliness_can_view_without_query
 
-        register(NavigationEntry("My tasks", "tasks:my-tasks", 20, tasks_can_view))
+        register(NavigationEntry("My tasks", "tasks:my-tasks", 20, my_tasks_shown))
         register(
             NavigationEntry(
                 "Timeliness",

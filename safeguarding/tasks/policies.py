@@ -2,7 +2,9 @@
 
 - My tasks: the deadlines of the families a worker is allocated to in a children's social work role
   (lead social worker, social worker, family support worker): they answer for the children's statutory
-  dates. Partner-agency staff do not: the council answers for statutory work.
+  dates. Partner-agency staff do not: the council answers for statutory work. Tasks with an owner (a
+  supervision action, a chapter to share) are their owner's, whoever they are: adult practitioners have My
+  tasks for those.
 - Timeliness: a team manager sees their team; a service manager every team.
 """
 
@@ -34,8 +36,15 @@ def owns_tasks(user) -> bool:
     return is_active_staff(user) and Deadline.objects.filter(owner_id=user.pk).exists()
 
 
+def my_tasks_shown(user) -> bool:
+    """The header link (no query): whoever has the children's tasks, and the adult practitioners of the
+    team, whose work arrives as tasks of their own (a chapter to share before the group supervision, the
+    actions it gives them), so they find it where their colleagues do."""
+    return tasks_can_view(user) or (is_active_staff(user) and user.role == Role.ADULT_PRACTITIONER)
+
+
 def my_tasks_can_view(user) -> bool:
-    return tasks_can_view(user) or owns_tasks(user)
+    return my_tasks_shown(user) or owns_tasks(user)
 
 
 def deadlines_for_tasks(user) -> QuerySet[Deadline]:

@@ -1,16 +1,22 @@
-"""Browser journey for group case supervision (issue #10): maria (team manager, North) schedules a
-family's supervision from the team's page; opens the pack; records the meeting with attendees, a risk
-analysis, a decision and two actions; signs it off; an action's owner sees it in My tasks and marks it
-done; the Workbook shows a new cycle. Axe on every page, at desktop and phone widths."""
+"""Browser journey for group case supervision (issue #10): asha shares her chapter and records an MI ruler
+with a parent; maria (team manager, North) schedules the family's supervision from the team's page; opens
+the pack (the chapter shared, the ruler); records the meeting with attendees, a risk analysis, a decision
+and two actions; signs it off; an action's owner sees it in My tasks and marks it done; the Workbook shows
+a new cycle; a later ruler, and the next pack shows its change and each action's status. Axe on every
+page, at desktop and phone widths."""
+
+import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from safeguarding.accounts.models import User
 from safeguarding.allocation.models import Allocation, CaseRole
 from safeguarding.demo import personas
 from safeguarding.people.models import FamilyMember
-from safeguarding.readiness.models import ReadinessRecord
+from safeguarding.readiness.policies import ReadinessAccess
 from safeguarding.supervision.models import GroupSupervision
 from safeguarding.workbook.models import Cycle
 from tests.e2e.axe import assert_no_serious_axe_violations_at_both_widths
@@ -34,6 +40,40 @@ def ashas_north_family():
     return allocation.family
 
 
+def adult_asha_records_for_and_maria_sees(family):
+    """An adult of the family whose readiness asha (the lead social worker) may record and maria (the team
+    manager, who chairs) may read: the sharing rules decide, so the test asks the policy."""
+    asha, maria = User.objects.get(username="asha"), User.objects.get(username="maria")
+    adults = FamilyMember.objects.filter(family=family, member_type="adult", left_on__isnull=True)
+    for member in adults.select_related("person").order_by("person__last_name", "person__first_name"):
+        if ReadinessAccess(asha, family).can_record(member.person_id) and (
+            ReadinessAccess(maria, family).for_adult(member.person_id).visible
+        ):
+            return member.person
+    pytest.fail("no adult of the family whose readiness asha records and maria reads")
+
+
+def record_a_ruler(page: Page, live_server, adult, *, day, importance: int, stage: str) -> None:
+    """From the adult's page: a reading about a behaviour the worker names (none of the demo's)."""
+    page.goto(live_server.url + reverse("casefile:person-detail", args=[adult.pk]))
+    page.get_by_role("link", name="Readiness to change: rulers and stage of change").click()
+    page.get_by_role("button", name="Record a reading").click()
+    fill_date(page, "Date of the conversation", day)
+    page.get_by_label("Other", exact=True).check()
+    page.get_by_label("If you selected other, name the behaviour").fill(BEHAVIOUR)
+    page.get_by_label("How important is it to them to change, from 0 to 10?").fill(str(importance))
+    page.get_by_label("How confident are they that they can change, from 0 to 10?").fill("3")
+    page.get_by_label(stage, exact=True).check()
+    page.get_by_label("What they said, in their own words").fill(
+        "Synthetic: I know the betting shop is a problem."
+    )
+    page.get_by_role("button", name="Save the reading").click()
+    expect(page.locator("main > .govuk-notification-banner--success")).to_contain_text("Reading recorded")
+
+
+BEHAVIOUR = "Synthetic betting"
+
+
 def fill_date(page: Page, group: str, day) -> None:
     fieldset = page.get_by_role("group", name=group)
     fieldset.get_by_label("Day").fill(str(day.day))
@@ -47,6 +87,30 @@ def test_a_team_manager_chairs_a_group_supervision_from_booking_to_sign_off(coun
     # Start from a family with no supervision booked (the demo's may have one: it is moved aside).
     GroupSupervision.objects.filter(family=family).exclude(status="signed_off").delete()
     cycles_before = Cycle.objects.filter(workbook__family=family).count()
+
+    # A worker shares her chapter for the cycle and records an MI ruler (three days ago) with a parent.
+    adult = adult_asha_records_for_and_maria_sees(family)
+    asha_page = sign_in(new_page(), live_server, "asha")
+    asha_page.goto(f"{live_server.url}/families/{family.pk}/workbook/")
+    start = asha_page.get_by_role("button", name="Start your chapter")
+    if start.count():
+        start.click()
+    else:
+        asha_page.get_by_role("link", name="Continue your chapter").click()
+    asha_page.get_by_role("group", name="About the family").get_by_label("What has changed").fill(
+        "Synthetic: the children have been at school every day this month."
+    )
+    asha_page.get_by_role("button", name="Save and share with the team").click()
+    expect(asha_page.locator(".govuk-notification-banner")).to_be_visible()
+    record_a_ruler(
+        asha_page,
+        live_server,
+        adult,
+        day=today - datetime.timedelta(days=3),
+        importance=4,
+        stage="Contemplation",
+    )
+    assert_no_serious_axe_violations_at_both_widths(asha_page)
 
     maria = sign_in(new_page(), live_server, "maria")
     # The team's page, from the header.
@@ -68,10 +132,10 @@ def test_a_team_manager_chairs_a_group_supervision_from_booking_to_sign_off(coun
     expect(maria.get_by_role("heading", name="The children")).to_be_visible()
     # Each parent's readiness rulers, as the readiness app reads them for the pack.
     expect(maria.get_by_role("heading", name="Readiness to change")).to_be_visible()
-    if ReadinessRecord.objects.filter(family=family).exists():
-        expect(maria.locator("[data-readiness-row]").first).to_be_visible()
-    else:
-        expect(maria.get_by_text("No readiness readings have been recorded")).to_be_visible()
+    ruler = maria.locator("[data-readiness-row]", has_text=BEHAVIOUR)
+    expect(ruler.locator('[data-ruler="importance"]')).to_have_text("4")
+    asha = family.allocations.get(worker__username="asha").worker
+    expect(maria.locator(f'[data-chapter-worker="{asha.pk}"]')).to_contain_text("Shared")
     assert_no_serious_axe_violations_at_both_widths(maria)
 
     # Rescheduling is a link away (kept on the same day here).
@@ -162,6 +226,21 @@ def test_a_team_manager_chairs_a_group_supervision_from_booking_to_sign_off(coun
     expect(worker.get_by_text("Synthetic: meet the children at school on Friday", exact=True)).to_have_count(
         0
     )
+
+    # A month's work later, in the browser's terms today: the parent scores the change as more important.
+    record_a_ruler(worker, live_server, adult, day=today, importance=7, stage="Preparation")
+
+    # The next pack (booked by the sign-off) shows the ruler's change and what became of the actions.
+    maria.goto(f"{live_server.url}/families/{family.pk}/supervision/")
+    expect(maria.get_by_role("heading", level=1, name="Group supervision")).to_be_visible()
+    ruler = maria.locator("[data-readiness-row]", has_text=BEHAVIOUR)
+    expect(ruler.locator('[data-ruler="importance"]')).to_have_text("7 (+3)")
+    expect(ruler).to_contain_text("was contemplation")
+    last_actions = maria.locator("#last-actions + table, #last-actions ~ table").first
+    done = last_actions.locator("tr", has_text="Synthetic: meet the children at school on Friday")
+    expect(done).to_have_attribute("data-done", "yes")
+    expect(last_actions.locator("tr", has_text="Review the safety plan")).to_have_attribute("data-done", "no")
+    assert_no_serious_axe_violations_at_both_widths(maria)
 
 
 def test_a_service_manager_chooses_a_team_and_sees_its_supervisions(council, live_server, new_page):

@@ -1,6 +1,6 @@
 """The permission matrix for My tasks and Timeliness (the table and its cells are explained in matrix.py).
 
-My tasks is for council children's social care staff; Timeliness for team managers (their own team) and
+My tasks is for council children's social care staff and the team's adult practitioners (their own tasks); Timeliness for team managers (their own team) and
 service managers. Someone with no Timeliness page at all is refused a team's page (403); a team manager
 asking for another team's gets 404.
 """
@@ -28,12 +28,12 @@ social_worker         same_team    200  403  403  403
 social_worker         other_team   200  403  403  403
 social_worker         none         200  403  403  403
 social_worker         emergency    200  403  403  403
-adult_practitioner    allocated    403  403  403  403
-adult_practitioner    ended        403  403  403  403
-adult_practitioner    same_team    403  403  403  403
-adult_practitioner    other_team   403  403  403  403
-adult_practitioner    none         403  403  403  403
-adult_practitioner    emergency    403  403  403  403
+adult_practitioner    allocated    200  403  403  403
+adult_practitioner    ended        200  403  403  403
+adult_practitioner    same_team    200  403  403  403
+adult_practitioner    other_team   200  403  403  403
+adult_practitioner    none         200  403  403  403
+adult_practitioner    emergency    200  403  403  403
 family_support_worker allocated    200  403  403  403
 family_support_worker ended        200  403  403  403
 family_support_worker same_team    200  403  403  403

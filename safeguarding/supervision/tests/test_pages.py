@@ -23,7 +23,12 @@ from safeguarding.workbook.services.chapters import chapter_save, chapter_start,
 from safeguarding.workbook.services.workbooks import cycle_close, workbook_ensure
 
 from ..models import GroupSupervision, SupervisionAction
-from ..services import supervision_record, supervision_schedule, supervision_sign_off
+from ..services import (
+    supervision_record,
+    supervision_reschedule,
+    supervision_schedule,
+    supervision_sign_off,
+)
 from ..work import ACTION
 from .world import make_world
 
@@ -392,9 +397,47 @@ def test_an_action_is_in_its_owners_my_tasks_until_marked_done(client, world):
     assert "Visit Amy at school" not in client.get(reverse("tasks:my-tasks")).content.decode()
 
 
+def test_someone_invited_by_name_opens_that_pack_and_nothing_else_of_the_family(client, world):
+    """A social worker of the team who is not allocated (a consultant social worker) is invited: they open
+    this supervision's pack, audited as by invitation, but not the family's case file or its other
+    supervisions; the adults' restricted detail is withheld from them as from any unallocated reader."""
+    from safeguarding.audit.models import AuditEvent
+
+    consultant = world["other_sw"]
+    earlier = _book(world)
+    _record(world, earlier)
+    supervision_sign_off(actor=world["manager"], supervision=earlier, today=TODAY)
+    supervision = GroupSupervision.objects.exclude(status="signed_off").get()
+    supervision_reschedule(
+        actor=world["manager"],
+        supervision=supervision,
+        scheduled_for=supervision.scheduled_for,
+        chair=world["manager"],
+        invitees=[consultant],
+        today=TODAY,
+    )
+    family_id = world["family"].pk
+    client.force_login(consultant)
+    assert client.get(reverse("casefile:family-detail", args=[family_id])).status_code == 404
+    assert client.get(reverse("supervision:pack", args=[family_id, earlier.pk])).status_code == 404
+    response = client.get(reverse("supervision:pack", args=[family_id, supervision.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Amy" in html and "Not shown under emergency access" not in html
+    event = AuditEvent.objects.filter(actor=consultant, action="view").latest("id")
+    assert event.detail["by_invitation"] is True
+    assert str(family_id) in {str(s.subject_id) for s in event.subjects.all()}
+    # Not a chair: the record stays the chair's.
+    assert client.get(reverse("supervision:record", args=[family_id, supervision.pk])).status_code == 403
+    # Someone not invited is refused as if there were no such family, and the refusal is audited.
+    client.force_login(world["stranger"])
+    assert client.get(reverse("supervision:pack", args=[family_id, supervision.pk])).status_code == 404
+    assert AuditEvent.objects.filter(actor=world["stranger"], action="denied").exists()
+
+
 def test_a_partner_agency_owner_opens_my_tasks_for_their_action(client, world):
     client.force_login(world["da"])
-    assert client.get(reverse("tasks:my-tasks")).status_code == 403
+    assert "Refer Tom" not in client.get(reverse("tasks:my-tasks")).content.decode()
     supervision = _book(world)
     _record(world, supervision, actions=[{"text": "Refer Tom", "owner": world["da"], "due_date": TODAY}])
     response = client.get(reverse("tasks:my-tasks"))

@@ -293,6 +293,30 @@ def test_a_shared_chapter_gives_no_chapter_task(world):
     )
 
 
+def test_sharing_a_chapter_in_the_next_cycle_ends_the_chapter_task_at_once(world):
+    """Not at the next nightly rebuild: the worker who shares sees the task leave My tasks."""
+    supervision = schedule(world)
+    record(world, supervision)
+    supervision_sign_off(actor=world["manager"], supervision=supervision, today=TODAY)
+    assert Deadline.objects.filter(kind=CHAPTER, owner=world["lead"]).exists()
+    from safeguarding.workbook.services.chapters import part_field
+
+    chapter = chapter_start(actor=world["lead"], family=world["family"], today=TODAY)
+    part = chapter.parts.get()
+    chapter_save(
+        actor=world["lead"],
+        family=world["family"],
+        chapter=chapter,
+        values={part_field(part, "work_done"): "Visited twice since the supervision"},
+        base_version=chapter.version,
+        share=True,
+        today=TODAY,
+    )
+    assert not Deadline.objects.filter(kind=CHAPTER, owner=world["lead"]).exists()
+    # The others' tasks stay until they share theirs.
+    assert Deadline.objects.filter(kind=CHAPTER, owner=world["fsw"]).exists()
+
+
 def test_sign_off_happens_once_when_pressed_twice(world):
     supervision = schedule(world)
     record(world, supervision)

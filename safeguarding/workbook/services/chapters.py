@@ -12,7 +12,7 @@ from django.utils import timezone
 from safeguarding.allocation.models import ADULT_PRACTITIONER_CASE_ROLES, Allocation
 from safeguarding.audit.services import Action, audit_record
 
-from .. import drafts
+from .. import drafts, signals
 from ..models import SECTION_FIELDS, Chapter, ChapterAddendum, ChapterPart, Cycle
 from ..prefill import chapter_prefill
 from .workbooks import workbook_ensure
@@ -132,13 +132,16 @@ def chapter_save(
                 changed.append(part_field(part, section))
         if dirty:
             part.save()
-    if share and chapter.state != Chapter.State.SHARED:
+    newly_shared = share and chapter.state != Chapter.State.SHARED
+    if newly_shared:
         if all(part.is_empty for part in parts):
             raise ValidationError("Write at least one section before you share your chapter")
         chapter.state = Chapter.State.SHARED
         chapter.shared_on = today
     chapter.version += 1
     chapter.save()
+    if newly_shared:
+        signals.chapter_shared.send(sender=Chapter, chapter=chapter, family=family)
     drafts.draft_discard(actor=actor, record_type=CHAPTER_DRAFT_TYPE, record_id=chapter.pk)
     audit_record(
         actor=actor,
