@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "safeguarding.journey",
     "safeguarding.workbook",
     "safeguarding.readiness",
+    "safeguarding.measures",
     "safeguarding.supervision",
     "safeguarding.casefile",
     "safeguarding.governance",

@@ -29,7 +29,9 @@ LAYERS: list[tuple[str, ...]] = [
     ("tasks",),  # due and overdue work from providers; My tasks; Timeliness
     ("journey",),  # capabilities: the statutory journey and its clocks
     ("workbook",),  # the model's capabilities: the Workbook (cycles, chapters, sessions, assessments)
-    ("readiness",),  # motivational interviewing: each parent's readiness rulers and stage of change
+    # Motivational interviewing (each parent's readiness rulers and stage of change); parent measures
+    # (validated questionnaires, their scores, safety alerts): beside each other, neither imports the other.
+    ("readiness", "measures"),
     ("supervision",),  # group case supervision: schedule, pack, meeting record, actions; closes cycles
     ("governance",),  # reports: information governance (who has seen, unusual access, subject access)
     ("casefile",),  # the family and person pages, caseloads: read every layer below, link to the reports

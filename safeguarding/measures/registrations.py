@@ -1,0 +1,1 @@
+"""What parent measures register with the pages below them (filled in by the measures capability)."""
