@@ -170,6 +170,22 @@ def audit_record(
     return event
 
 
+def audit_list(*, actor, request, page: str, families: Iterable, **detail) -> AuditEvent | None:
+    """One event for a page that lists families (My families, a team's lists, My tasks): seeing a family's
+    name, children and due work in a list is reading its record, so the event names every family shown
+    and the family's access log shows it. Nothing is written when the list showed no family."""
+    family_ids = sorted({str(pk) for pk in families if pk})
+    if not family_ids:
+        return None
+    return audit_record(
+        actor=actor,
+        action=Action.VIEW,
+        request=request,
+        families=family_ids,
+        detail={"page": page, "families": family_ids, **detail},
+    )
+
+
 def audit_record_many(events: list[AuditEvent], subjects: list[tuple[Iterable, Iterable]] | None = None):
     """Append several events in one statement (a page that shows many records logs each one).
 

@@ -23,6 +23,7 @@ from safeguarding.allocation import services
 from safeguarding.allocation.forms import EndAllocationForm
 from safeguarding.allocation.models import Allocation
 from safeguarding.allocation.policies import allocation_can_manage, teams_visible_to
+from safeguarding.audit.services import audit_list
 from safeguarding.core.forms import add_service_errors, form_data
 from safeguarding.people.models import Person
 
@@ -88,6 +89,16 @@ def my_families(request):
                     user, teams=[team] if team else teams, today=timezone.localdate()
                 ),
             )
+    overview = context.get("overview")
+    audit_list(
+        actor=user,
+        request=request,
+        page="my_families",
+        families=[
+            *(f.pk for f in families),
+            *(f.pk for f in (overview.overdue + overview.no_lead + overview.new if overview else ())),
+        ],
+    )
     return render(request, "casefile/my_families.html", context)
 
 
@@ -133,6 +144,15 @@ def _team_families(request, teams):
         "page": page,
         "families": selectors.page_rows(page.object_list),
     }
+    audit_list(
+        actor=request.user,
+        request=request,
+        page="team_families",
+        families=[f.pk for f in context["families"]],
+        show=show,
+        team=str(team.pk) if team else ALL_TEAMS,
+        page_number=page.number,
+    )
     return render(request, "casefile/team_families.html", context)
 
 
@@ -160,6 +180,14 @@ def _worker_families(request, teams):
         # Families the worker holds in teams the user may not open: counted, never named.
         "held_elsewhere": max(held - page.paginator.count, 0),
     }
+    audit_list(
+        actor=request.user,
+        request=request,
+        page="worker_families",
+        families=[f.pk for f in context["families"]],
+        worker=worker.pk,
+        page_number=page.number,
+    )
     return render(request, "casefile/team_families.html", context)
 
 

@@ -72,6 +72,8 @@ class ReadinessRow:
     ask: str
     # No reading since `since`: the latest is from before the last supervision.
     no_reading_since: bool = False
+    # Every reading of the behaviour, oldest first, with its chart (the pack shows it over the cycles).
+    history: BehaviourHistory | None = None
 
     @property
     def importance_change_text(self) -> str:
@@ -109,7 +111,9 @@ def _by_behaviour(records) -> list[tuple[str, list[ReadinessRecord]]]:
     return [(readings[-1].behaviour_label, readings) for readings in groups.values()]
 
 
-def _row(adult, label, readings, since) -> ReadinessRow:
+def _row(adult, label, readings, since, *, slug: str = "") -> ReadinessRow:
+    """One behaviour's row; with `slug` (the pack), its history and chart too (not for the family page's
+    panel, which shows the latest reading only)."""
     latest = readings[-1]
     previous = None
     stale = since is not None and latest.recorded_on < since
@@ -128,6 +132,13 @@ def _row(adult, label, readings, since) -> ReadinessRow:
         withheld=False,
         ask="",
         no_reading_since=stale,
+        history=_history(adult, label, [RulerReading.of(r) for r in readings], slug) if slug else None,
+    )
+
+
+def _history(adult, label, readings, slug) -> BehaviourHistory:
+    return BehaviourHistory(
+        label=label, readings=readings, chart=chart.ruler_chart(label, adult.full_name, readings), slug=slug
     )
 
 
@@ -150,7 +161,8 @@ def pack_rows(*, family, disclosure, since: datetime.date | None) -> list[Readin
         if not shown.visible:
             rows.append(ReadinessRow(adult, "", None, None, None, None, withheld=True, ask=shown.ask))
             continue
-        rows.extend(_row(adult, label, group, since) for label, group in _by_behaviour(readings))
+        for label, group in _by_behaviour(readings):
+            rows.append(_row(adult, label, group, since, slug=f"readiness-{len(rows) + 1}"))
     return rows
 
 
@@ -182,14 +194,7 @@ def readiness_history(*, user, family, adult, disclosure) -> dict:
     behaviours = []
     for number, (label, group) in enumerate(_by_behaviour(records), start=1):
         readings = [RulerReading.of(r, corrections=r.corrections.all()) for r in group]
-        behaviours.append(
-            BehaviourHistory(
-                label=label,
-                readings=readings,
-                chart=chart.ruler_chart(label, adult.full_name, readings),
-                slug=f"behaviour-{number}",
-            )
-        )
+        behaviours.append(_history(adult, label, readings, f"behaviour-{number}"))
     return {"disclosure": shown, "withheld": False, "behaviours": behaviours, "readings": len(records)}
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from safeguarding.access.policies import access_family, authorised_fetch
 from safeguarding.accounts.models import User
 from safeguarding.allocation.models import Allocation
-from safeguarding.audit.services import Action, audit_record
+from safeguarding.audit.services import Action, audit_list, audit_record
 from safeguarding.core.forms import add_service_errors, form_data
 from safeguarding.workbook import drafts
 
@@ -94,18 +94,16 @@ def team(request, team_id):
             raise PermissionDenied
         raise Http404("No team found")
     context = selectors.team_page(team, today=timezone.localdate(), page_number=request.GET.get("page"))
-    family_ids = sorted(
-        {str(s.family_id) for day in context["days"] for s in day.supervisions}
-        | {str(r["family"].pk) for r in context["overdue"]}
+    audit_list(
+        actor=request.user,
+        request=request,
+        page="team_supervisions",
+        families=[
+            *(s.family_id for day in context["days"] for s in day.supervisions),
+            *(r["family"].pk for r in context["overdue"]),
+        ],
+        team=str(team.pk),
     )
-    if family_ids:
-        audit_record(
-            actor=request.user,
-            action=Action.VIEW,
-            request=request,
-            families=family_ids,
-            detail={"page": "team_supervisions", "team": str(team.pk), "families": family_ids},
-        )
     page = context["page"]
     return render(
         request,

@@ -16,21 +16,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from safeguarding.accounts.models import User
-from safeguarding.audit.services import Action, audit_record
+from safeguarding.audit.services import audit_list
 
 from . import policies, registry, selectors
-
-
-def _audit_list(request, list_name: str, family_ids: list[str], **detail) -> None:
-    if not family_ids:
-        return  # nothing about any family was shown
-    audit_record(
-        actor=request.user,
-        action=Action.VIEW,
-        request=request,
-        families=family_ids,
-        detail={"page": list_name, "families": family_ids, **detail},
-    )
 
 
 @require_GET
@@ -39,7 +27,9 @@ def my_tasks(request):
         raise PermissionDenied
     by_child = request.GET.get("view") == "child"
     tasks = selectors.my_tasks(request.user, today=timezone.localdate())
-    _audit_list(request, "my_tasks", tasks.family_ids, deadlines=tasks.total)
+    audit_list(
+        actor=request.user, request=request, page="my_tasks", families=tasks.family_ids, deadlines=tasks.total
+    )
     return render(request, "tasks/my_tasks.html", {"tasks": tasks, "by_child": by_child})
 
 
@@ -119,10 +109,11 @@ def team_overdue(request, team_id):
         worker=worker,
         page_number=request.GET.get("page"),
     )
-    _audit_list(
-        request,
-        "team_overdue",
-        overdue.family_ids,
+    audit_list(
+        actor=request.user,
+        request=request,
+        page="team_overdue",
+        families=overdue.family_ids,
         team=str(team.pk),
         kind=kind or "",
         worker="" if worker is None else getattr(worker, "pk", worker),

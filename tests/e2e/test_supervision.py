@@ -6,6 +6,7 @@ a new cycle; a later ruler, and the next pack shows its change and each action's
 page, at desktop and phone widths."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -236,6 +237,15 @@ def test_a_team_manager_chairs_a_group_supervision_from_booking_to_sign_off(coun
     ruler = maria.locator("[data-readiness-row]", has_text=BEHAVIOUR)
     expect(ruler.locator('[data-ruler="importance"]')).to_have_text("7 (+3)")
     expect(ruler).to_contain_text("was contemplation")
+    # The behaviour over the cycles: a chart, and beside it the table of the same two readings.
+    history = maria.locator(
+        "section.app-readiness-behaviour",
+        has=maria.get_by_role("heading", name=f"{adult.full_name}: {BEHAVIOUR}, over time"),
+    )
+    expect(history.get_by_role("img")).to_have_accessible_description(
+        re.compile("Importance rose from 4 to 7")
+    )
+    expect(history.locator("table tbody tr")).to_have_count(2)
     last_actions = maria.locator("#last-actions + table, #last-actions ~ table").first
     done = last_actions.locator("tr", has_text="Synthetic: meet the children at school on Friday")
     expect(done).to_have_attribute("data-done", "yes")

@@ -177,6 +177,34 @@ def test_a_workers_families_elsewhere_are_counted_never_named(client, service):
     assert "Eyre" not in body
 
 
+def test_every_list_of_families_is_in_each_familys_access_log(client, service):
+    """A list shows each family's name, children and due work: reading the record, so one event names
+    every family shown (issue #8), and each family's access log finds it through its subjects."""
+    from safeguarding.audit.models import AuditEvent, AuditSubject
+
+    def named(user, page):
+        event = AuditEvent.objects.filter(actor=user, action="view", detail__page=page).latest("id")
+        return set(
+            AuditSubject.objects.filter(event=event, kind="family").values_list("subject_id", flat=True)
+        )
+
+    landing(client, service.maria)
+    assert named(service.maria, "my_families") == {service.ashby.pk, service.brook.pk, service.cole.pk}
+    landing(client, service.asha)
+    assert named(service.asha, "my_families") == {service.ashby.pk, service.dale.pk}
+
+    client.force_login(service.maria)
+    client.get(reverse("casefile:team-caseload"), {"show": "no-lead"})
+    assert named(service.maria, "team_families") == {service.brook.pk}
+    client.get(reverse("casefile:team-caseload"), {"worker": service.asha.pk})
+    assert named(service.maria, "worker_families") == {service.ashby.pk, service.dale.pk}
+
+    # A list that showed no family writes nothing.
+    lonely = UserFactory(team=TeamFactory())
+    landing(client, lonely)
+    assert not AuditEvent.objects.filter(actor=lonely, action="view").exists()
+
+
 def test_team_caseload_refuses_other_teams_workers_and_unknown_lists(client, service):
     client.force_login(service.maria)
     url = reverse("casefile:team-caseload")
