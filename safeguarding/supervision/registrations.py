@@ -40,12 +40,14 @@ navigation.register(
 register_kinds("supervision", work.KINDS)
 
 
-def _chapter_shared(sender, *, chapter, family, **kwargs):
-    """A chapter shared after a sign-off ends its worker's "not shared by the supervision" task now."""
+def _refresh_family_tasks(sender, *, family, **kwargs):
+    """A chapter shared after a sign-off ends its worker's "not shared by the supervision" task now; a
+    Workbook that opens makes the family due its first supervision now (not at the nightly rebuild)."""
     work.supervision_tasks_refresh([family.pk])
 
 
-signals.chapter_shared.connect(_chapter_shared, dispatch_uid="supervision-chapter-shared")
+signals.chapter_shared.connect(_refresh_family_tasks, dispatch_uid="supervision-chapter-shared")
+signals.workbook_opened.connect(_refresh_family_tasks, dispatch_uid="supervision-workbook-opened")
 
 
 def _record_writable(user, family, record_id):

@@ -317,6 +317,21 @@ def test_sharing_a_chapter_in_the_next_cycle_ends_the_chapter_task_at_once(world
     assert Deadline.objects.filter(kind=CHAPTER, owner=world["fsw"]).exists()
 
 
+def test_a_workbook_that_opens_makes_the_family_due_its_first_supervision_at_once(world, settings):
+    """The team manager's task to hold the first supervision exists from the day the Workbook opens, not
+    from the next nightly rebuild."""
+    from safeguarding.allocation.tests.factories import AllocationFactory
+    from safeguarding.people.tests.factories import FamilyFactory
+
+    family = FamilyFactory(team=world["team"])
+    AllocationFactory(family=family, worker=world["lead"])
+    assert not Deadline.objects.filter(family=family, kind=DUE).exists()
+    workbook_ensure(family=family, actor=world["lead"], today=OPENED)
+    due = Deadline.objects.get(family=family, kind=DUE)
+    assert due.owner == world["manager"]
+    assert due.due_date == OPENED + datetime.timedelta(days=settings.GROUP_SUPERVISION_INTERVAL_DAYS)
+
+
 def test_sign_off_happens_once_when_pressed_twice(world):
     supervision = schedule(world)
     record(world, supervision)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from safeguarding.audit.services import Action, audit_record
 
+from .. import signals
 from ..models import Cycle, Workbook
 
 
@@ -39,6 +40,7 @@ def workbook_ensure(*, family, actor=None, today: datetime.date | None = None) -
                 families=[family.pk],
                 detail={"workbook_opened": str(today)},
             )
+            signals.workbook_opened.send(sender=Workbook, workbook=workbook, family=family)
     cycle = Cycle.objects.filter(workbook=workbook, closed_on__isnull=True).first()
     if cycle is None:  # pragma: no cover - a closed cycle always opens the next one (cycle_close)
         last = Cycle.objects.filter(workbook=workbook).order_by("-number").first()
