@@ -322,6 +322,17 @@ def describe(events: list[AuditEvent], *, staff: dict[int, Staff] | None = None)
     return rows
 
 
+# The pages that list families, by the name their audit event gives (audit.services.audit_list).
+LISTS = {
+    "my_families": "My families",
+    "team_families": "a team's family list (Team caseload)",
+    "worker_families": "a worker's families (Team caseload)",
+    "my_tasks": "My tasks",
+    "team_overdue": "a team's overdue work (Timeliness)",
+    "team_supervisions": "the team's group supervisions",
+}
+
+
 def _what(event: AuditEvent, workers: dict[str, Staff]) -> str:
     detail = event.detail if isinstance(event.detail, dict) else {}
     action = event.action
@@ -332,7 +343,9 @@ def _what(event: AuditEvent, workers: dict[str, Staff]) -> str:
             Action.DENIED: "Refused: who has seen this record",
         }.get(action, event.action_label)
     if action == Action.VIEW:
-        return "Opened the page"
+        # A list that showed the record among others (audit.services.audit_list): which list.
+        listed_in = LISTS.get(detail.get("page"))
+        return f"Saw it listed in {listed_in}" if listed_in else "Opened the page"
     if action == Action.CHANGE:
         changed = detail.get("changed")
         if isinstance(changed, dict) and changed:
