@@ -102,6 +102,13 @@ class MeasureForm(GovukForm):
     def item_fields(self):
         return [self[item_field_name(item.number)] for item in self.instrument.items]
 
+    def clean_left_unanswered(self):
+        # A checkbox posts "on"; anything else is a crafted request, refused rather than read as ticked.
+        raw = self.data.get("left_unanswered")
+        if raw not in (None, "", "on"):
+            raise forms.ValidationError("Tick the box only if some questions were left unanswered")
+        return self.cleaned_data["left_unanswered"]
+
     @property
     def has_judgement(self) -> bool:
         return "judgement" in self.fields
