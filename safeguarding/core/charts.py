@@ -93,13 +93,14 @@ class Chart:
         return self.right - self.left
 
 
-def trend(first, last) -> str:
-    """ "rose from 4 to 7", "fell from 7 to 4", "stayed at 5"."""
+def trend(first, last, show=str) -> str:
+    """How a value moved, compared as numbers and written by `show`: "rose from 4 to 7", "fell from 7 to 4",
+    "stayed at 5"."""
     if last > first:
-        return f"rose from {first} to {last}"
+        return f"rose from {show(first)} to {show(last)}"
     if last < first:
-        return f"fell from {first} to {last}"
-    return f"stayed at {last}"
+        return f"fell from {show(first)} to {show(last)}"
+    return f"stayed at {show(last)}"
 
 
 def _x(index: int, count: int) -> float:

@@ -71,7 +71,7 @@ def _chart(history: InstrumentHistory, adult_name: str) -> Chart | None:
         span = (
             f"{len(scored)} scores from {first.administered_on:%-d %B %Y} to {last.administered_on:%-d %B %Y}"
         )
-        moved = f"The total {trend(_number(first.total), _number(last.total))}"
+        moved = f"The total {trend(first.total, last.total, show=_number)}"
     else:
         span = f"1 score, on {first.administered_on:%-d %B %Y}"
         moved = f"The total was {_number(last.total)}"

@@ -122,6 +122,7 @@ def test_the_adults_page_has_a_chart_with_bands_and_a_table_per_instrument(clien
     page = client.get(url("history", w)).content.decode()
     assert re.search(r'<svg[^>]*role="img"[^>]*aria-labelledby="instrument-1-chart-title"', page)
     assert "style=" not in page
+    assert "2 scores from" in page and "The total fell from 15 to 8; latest band: Mild." in page
     assert "Shaded bands, lowest score first: None or minimal 0 to 4, Mild 5 to 9" in page
     assert page.count("<rect") >= 5  # the PHQ-9's five bands
     table = page.split('id="instrument-1-table"')[1].split("</table>")[0]
