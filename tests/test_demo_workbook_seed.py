@@ -7,6 +7,7 @@ import datetime
 from django.db import transaction
 
 from safeguarding.demo.generator import build_council
+from safeguarding.measures.models import Measure, MeasureAlert
 from safeguarding.readiness.models import ReadinessRecord
 from safeguarding.workbook import models as w
 
@@ -36,6 +37,12 @@ def _snapshot() -> list:
             (str(r.recorded_on), r.behaviour, r.importance, r.confidence, r.stage, r.in_their_words)
             for r in ReadinessRecord.objects.all()
         ),
+        # Issue #11: the parents' measures and their alerts (safeguarding/demo/measures.py) too.
+        sorted(
+            (str(m.administered_on), m.instrument, str(m.total), m.band, sorted(m.answers.items()))
+            for m in Measure.objects.all()
+        ),
+        sorted(MeasureAlert.objects.values_list("kind", "raised_on", "due_on", "closed_on")),
     ]
 
 
@@ -48,4 +55,5 @@ def test_a_seed_and_a_day_give_the_same_workbooks(db):
             transaction.set_rollback(True)
     assert snapshots[0] == snapshots[1]
     assert len(snapshots[0][0]) > 500
-    assert len(snapshots[0][-1]) > 50
+    assert len(snapshots[0][-3]) > 50
+    assert len(snapshots[0][-2]) > 50 and snapshots[0][-1]

@@ -223,6 +223,15 @@ DUE_SOON_WORKING_DAYS = int(os.environ.get("DUE_SOON_WORKING_DAYS", "5"))
 GROUP_SUPERVISION_INTERVAL_DAYS = int(os.environ.get("GROUP_SUPERVISION_INTERVAL_DAYS", "28"))
 # A supervision record not signed off within this many working days of the meeting is late (Timeliness).
 SUPERVISION_SIGN_OFF_WORKING_DAYS = int(os.environ.get("SUPERVISION_SIGN_OFF_WORKING_DAYS", "3"))
+# Parent measures (issue #11). Instruments whose terms need the council's own licence (WEMWBS) cannot be
+# administered until the licence is held: list their codes here ("wemwbs"), comma-separated, once it is.
+MEASURES_LICENCES_HELD = frozenset(
+    code.strip() for code in os.environ.get("MEASURES_LICENCES_HELD", "").split(",") if code.strip()
+)
+# A DASH risk checklist that meets the MARAC referral criteria makes a "refer to MARAC" task due this many
+# working days after the checklist. SafeLives asks for referral without delay; most MARAC operating
+# protocols say within one working day. A council whose protocol differs sets its own.
+MARAC_REFERRAL_WORKING_DAYS = int(os.environ.get("MARAC_REFERRAL_WORKING_DAYS", "1"))
 # England and Wales bank holidays: bundled in journey/data and updated with `manage.py bank_holidays_update`;
 # set this to use another copy of GOV.UK's file without a code change. Never fetched at run time.
 BANK_HOLIDAYS_FILE = os.environ.get("BANK_HOLIDAYS_FILE") or None

@@ -26,7 +26,7 @@ from safeguarding.people.codes import Disability, Ethnicity
 from safeguarding.people.identifiers import UPN_LETTERS, nhs_number_check_digit, upn_check_letter
 from safeguarding.people.models import Address, AdultDetail, Family, FamilyMember, Person, Relationship
 
-from . import journeys, readiness, supervision, workbook
+from . import journeys, measures, readiness, supervision, workbook
 from . import personas as cast
 
 
@@ -599,6 +599,8 @@ def build_council(*, scale: str = "demo", seed: int = 2026, today: datetime.date
     workbook_counts = workbook.build_workbooks(b, families, staff, seed=seed, scale=scale)
     # Each parent's readiness rulers, one reading a cycle: after the Workbooks, whose cycles they follow.
     readiness_readings = readiness.build_readiness(b, families, seed=seed)
+    # Parent measures after readiness: their scores follow each parent's stage of change.
+    measures_recorded = measures.build_measures(b, families, seed=seed, north_team_name=cast.NORTH_TEAM)
     # Group supervisions close the Workbooks' cycles: drawn from them.
     supervision_counts = supervision.build_supervisions(b, families, staff, seed=seed, scale=scale)
     return {
@@ -612,5 +614,6 @@ def build_council(*, scale: str = "demo", seed: int = 2026, today: datetime.date
         "deadlines": journey_counts["deadlines"],
         "workbook_records": sum(workbook_counts.values()),
         "readiness_readings": readiness_readings,
+        "measures": measures_recorded,
         "supervision_records": sum(supervision_counts.values()),
     }

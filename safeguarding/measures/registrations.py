@@ -1,1 +1,52 @@
-"""What parent measures register with the pages below them (filled in by the measures capability)."""
+"""What parent measures add to the pages below them: their kinds of task (My tasks, Timeliness), a flag on
+the family page while an alert is open, and a link from a family member's page to their measures."""
+
+from safeguarding.core import panels
+from safeguarding.people.models import FamilyMember
+from safeguarding.tasks.registry import register_kinds
+
+from . import selectors, work
+from .policies import MeasuresAccess
+
+register_kinds("measures", work.KINDS)
+
+
+def _family_panel(user, family, disclosure, *, today):
+    access = MeasuresAccess(user, family, disclosure)
+    if not access.can_open:
+        return None
+    context = selectors.family_alerts(access, family)
+    if context is not None:
+        context["today"] = today
+    return context
+
+
+def _person_panel(user, person, family, disclosure, memberships, *, today):
+    """A link to a family member's measures from their page, for the family's team."""
+    if not any(m.family_id == family.pk for m in memberships):
+        return None
+    access = MeasuresAccess(user, family, disclosure)
+    if not access.can_open:
+        return None
+    is_adult = any(
+        m.family_id == family.pk and m.member_type == FamilyMember.MemberType.ADULT for m in memberships
+    )
+    return {
+        "family": family,
+        "person": person,
+        "disclosure": access.for_adult(person.pk),
+        "is_adult": is_adult,
+    }
+
+
+# Early on the family page, after the overdue work: an open safety check is what the team must see first.
+panels.register(
+    panels.FamilyPanel(
+        slug="measures", order=5, template="measures/_family_panel.html", context=_family_panel
+    )
+)
+panels.register_person_panel(
+    panels.PersonPanel(
+        slug="measures", order=15, template="measures/_person_panel.html", context=_person_panel
+    )
+)

@@ -1,1 +1,5 @@
-urlpatterns: list = []
+"""Measures' URLs: a person's measures, recording one, its result, correcting it, and an alert."""
+
+from .views import urlpatterns  # noqa: F401
+
+app_name = "measures"

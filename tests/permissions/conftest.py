@@ -12,6 +12,7 @@ from safeguarding.accounts.tests.factories import TeamFactory, UserFactory
 from safeguarding.allocation.models import CaseRole
 from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.journey.models import EpisodeOfNeed
+from safeguarding.measures.models import Measure, MeasureAlert
 from safeguarding.people.tests.factories import FamilyFactory, FamilyMemberFactory
 from safeguarding.readiness.models import ReadinessRecord
 from safeguarding.supervision.models import GroupSupervision, SupervisionAction
@@ -64,6 +65,31 @@ def world(db):
         recorded_on=datetime.date(2024, 2, 1),
         recorded_by=lead.worker,
     )
+    # A PHQ-9 of the mother's with item 9 above zero, and the safety check it raised, owned by the lead
+    # (tests/permissions/test_measures.py), written directly: nobody in the matrix is her practitioner.
+    measure = Measure.objects.create(
+        family=family,
+        person=mother,
+        instrument="phq9",
+        instrument_version=1,
+        administered_on=datetime.date(2024, 2, 1),
+        answered_by="self",
+        answers={str(n): 1 for n in range(1, 10)},
+        total=9,
+        band="Mild",
+        band_index=1,
+        recorded_by=lead.worker,
+    )
+    measure_alert = MeasureAlert.objects.create(
+        measure=measure,
+        family=family,
+        person=mother,
+        kind="safety_check",
+        reason="Synthetic alert reason",
+        raised_on=datetime.date(2024, 2, 1),
+        due_on=datetime.date(2024, 2, 1),
+        owner=lead.worker,
+    )
     # An integrated assessment the lead is writing, and a parenting assessment sent to the team manager.
     integrated = FamilyAssessment.objects.create(
         family=family, kind=FamilyAssessment.Kind.INTEGRATED, written_by=lead.worker
@@ -111,6 +137,8 @@ def world(db):
         "module": ParentingModule.objects.order_by("order").first(),
         "chapter": chapter,
         "readiness": readiness,
+        "measure": measure,
+        "measure_alert": measure_alert,
         "episode": episode,
         "basis": basis,
         "home": home,

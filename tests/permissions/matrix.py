@@ -33,6 +33,7 @@ from safeguarding.accounts.tests.factories import UserFactory
 from safeguarding.allocation.models import Allocation, CaseRole
 from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.journey.models import Correction, EpisodeOfNeed, Visit
+from safeguarding.measures.models import Measure, MeasureAlert
 from safeguarding.people.models import Address, AdultDetail, Family, Person, Relationship
 from safeguarding.readiness.models import ReadinessRecord
 from safeguarding.supervision.models import GroupSupervision, SupervisionAction, SupervisionAddendum
@@ -153,6 +154,16 @@ def url_for(column: str, world, *, family_id=None, person_id=None, allocation_id
         "rdh": {"family_id": family_id, "person_id": world["mother"].pk},
         "rdr": {"family_id": family_id, "person_id": world["mother"].pk},
         "rdc": {"family_id": family_id, "person_id": world["mother"].pk, "record_id": world["readiness"].pk},
+        "msh": {"family_id": family_id, "person_id": world["mother"].pk},
+        "msn": {"family_id": family_id, "person_id": world["mother"].pk},
+        "msr": {"family_id": family_id, "person_id": world["mother"].pk, "code": "phq9"},
+        "msv": {"family_id": family_id, "person_id": world["mother"].pk, "measure_id": world["measure"].pk},
+        "msc": {"family_id": family_id, "person_id": world["mother"].pk, "measure_id": world["measure"].pk},
+        "msa": {
+            "family_id": family_id,
+            "person_id": world["mother"].pk,
+            "alert_id": world["measure_alert"].pk,
+        },
         "svtm": {"team_id": world["home"].pk},
         "svfm": {"family_id": family_id},
         "svsc": {"family_id": family_id},
@@ -240,6 +251,10 @@ ATTEMPTS = {
         "version": "1",
         "reason": "Recorded the wrong way round",
     },
+    # Parent measures: record a PHQ-9, correct the one recorded, close its safety check.
+    "msr": lambda w: _phq9(timezone.localdate() - datetime.timedelta(days=1)),
+    "msc": lambda w: {**_phq9(datetime.date(2024, 2, 1)), "version": "1", "reason": "Item 1 misread"},
+    "msa": lambda w: {"outcome": "Safety plan agreed in the matrix"},
     "step": lambda w: {
         **_date_boxes("referral_date", timezone.localdate() - datetime.timedelta(days=3)),
         "referral_source": "6",
@@ -288,6 +303,14 @@ def _readiness(day: datetime.date, **change) -> dict:
     }
 
 
+def _phq9(day: datetime.date) -> dict:
+    return {
+        **_date_boxes("administered_on", day),
+        "answered_by": "self",
+        **{f"item_{n}": "2" for n in range(1, 10)},
+    }
+
+
 def _date_boxes(name: str, day: datetime.date) -> dict:
     return {f"{name}_day": day.day, f"{name}_month": day.month, f"{name}_year": day.year}
 
@@ -301,6 +324,11 @@ ALLOWED_TO_SAVE = {
     # service manager.
     "rdr": ("team_manager", "same_team"),
     "rdc": ("team_manager", "same_team"),
+    # Measures are recorded by the family's own team manager (with the mother's basis for sharing), and
+    # an alert closed by its owner or the family's team manager.
+    "msr": ("team_manager", "same_team"),
+    "msc": ("team_manager", "same_team"),
+    "msa": ("team_manager", "same_team"),
     # The chair's: the family's team manager (the service manager oversees, does not chair).
     "svrc": ("team_manager", "same_team"),
     "svso": ("team_manager", "same_team"),
@@ -332,6 +360,11 @@ def snapshot(world) -> tuple:
         SignificantEvent.objects.count(),
         ChapterPart.objects.values_list("worries", flat=True).get(chapter=world["chapter"]),
         sorted(ReadinessRecord.objects.values_list("pk", "importance", "version")),
+        sorted(
+            (str(pk), str(total), version)
+            for pk, total, version in Measure.objects.values_list("pk", "total", "version")
+        ),
+        sorted((str(pk), str(closed)) for pk, closed in MeasureAlert.objects.values_list("pk", "closed_on")),
         sorted(
             (str(pk), status, str(day), chair, views)
             for pk, status, day, chair, views in GroupSupervision.objects.values_list(

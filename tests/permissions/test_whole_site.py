@@ -23,6 +23,7 @@ from tests.permissions import (
     test_casefile,
     test_governance,
     test_journey,
+    test_measures,
     test_readiness,
     test_supervision,
     test_tasks,
@@ -46,6 +47,7 @@ APPS = (
     test_tasks,
     test_workbook,
     test_readiness,
+    test_measures,
     test_supervision,
 )
 
@@ -128,7 +130,13 @@ def test_matrix_names_only_pages_that_exist():
 
 
 # Sample values for URL parts that are not ids.
-SAMPLE_SLUGS = {"step": "visit", "record_type": "episodeofneed", "number": 1, "kind": "integrated"}
+SAMPLE_SLUGS = {
+    "step": "visit",
+    "record_type": "episodeofneed",
+    "number": 1,
+    "kind": "integrated",
+    "code": "phq9",
+}
 
 
 def _sample_url(name: str) -> str:

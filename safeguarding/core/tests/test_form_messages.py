@@ -131,7 +131,15 @@ CONSTRUCTORS = {
     # A chapter's fields are its parts' sections (none required); an empty chapter still has its version.
     "ChapterForm": lambda cls, data: cls(data, chapter=_NoParts()),
     "AddendumForm": lambda cls, data: cls(data, chapter=_NoParts()),
+    # A measure's fields are its instrument's items: the DASH has the most (its professional judgement).
+    "MeasureForm": lambda cls, data: cls(data, instrument=_dash()),
 }
+
+
+def _dash():
+    from safeguarding.measures.definitions import SHIPPED_DIR, load_file
+
+    return load_file(SHIPPED_DIR / "dash.json")[0]
 
 
 class _NoParts:

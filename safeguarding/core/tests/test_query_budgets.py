@@ -60,8 +60,10 @@ BUDGET = {
     # Issue #10: the readiness panel reads the current adults and their readings in one query.
     # Issue #10: group supervision's panel reads the next supervision with its open actions counted, one
     # query.
-    "family-detail": 21,
-    "family-detail-placements": 22,
+    # Issue #11: parent measures' flag reads the family's open alerts with their adults and owners, one
+    # query.
+    "family-detail": 22,
+    "family-detail-placements": 23,
     "person-detail": 18,
     "search": 7,
     # Children's statutory deadlines (safeguarding/journey/selectors.py), issue #4. The Timeliness pages

@@ -1,0 +1,63 @@
+"""Who may read and record an adult's measures, and close the alerts they raise (issue #11; ADR 10).
+
+A measure (mood, anxiety, drinking, drug use, the abuse an adult suffers) is special-category data about
+the adult, so, as for readiness readings (readiness.policies):
+
+- **Opening the pages** is for the family's team (workbook.policies.WorkbookAccess): everyone allocated to
+  the family now and the family's managers. Business support and emergency access may open the family but
+  not its practice record (403).
+- **Reading the measures** follows FamilyDisclosure.for_record("adult_special", adult): the adult's own
+  practitioners always; the lead social worker and the managers once a basis for sharing is recorded;
+  everyone allocated once a basis covering the team is. Anyone else in the team sees "Restricted" and who
+  to ask, and not which questionnaires the adult has done either.
+- **Recording** (and correcting) is for the workers who administer questionnaires to the adult: their own
+  practitioners, the family's lead social worker and social workers (who complete a DASH with a victim),
+  and the family's team manager; only where they may read the adult's measures too (a result is read
+  against the ones before it).
+- **Closing an alert** is for its owner (the worker who recorded the measure) or the family's team manager,
+  who answers for the team's safety work when the worker is away.
+"""
+
+from __future__ import annotations
+
+from safeguarding.accounts.policies import is_active_staff, is_team_manager_of
+from safeguarding.allocation.models import CaseRole
+from safeguarding.workbook.policies import WorkbookAccess
+
+from .models import Measure
+
+RECORDING_SOCIAL_WORK_ROLES = frozenset({CaseRole.LEAD_SOCIAL_WORKER, CaseRole.SOCIAL_WORKER})
+
+
+class MeasuresAccess:
+    """One user's measures rights in one family, in the queries FamilyDisclosure costs (three)."""
+
+    def __init__(self, user, family, disclosure=None):
+        self.user = user
+        self.family = family
+        self.workbook = WorkbookAccess(user, family, disclosure)
+        self.disclosure = self.workbook.disclosure
+
+    @property
+    def can_open(self) -> bool:
+        return self.workbook.in_team
+
+    def for_adult(self, adult_id):
+        """Whether this adult's measures are shown, or withheld with who to ask."""
+        return self.disclosure.for_record(Measure.sensitivity, adult_id)
+
+    def can_record(self, adult_id) -> bool:
+        if not self.can_open or not self.for_adult(adult_id).visible:
+            return False
+        if self.disclosure.is_own_practitioner(adult_id):
+            return True
+        allocation = self.workbook.allocation
+        if allocation is not None and allocation.case_role in RECORDING_SOCIAL_WORK_ROLES:
+            return True
+        return is_team_manager_of(self.user, self.family.team_id)
+
+    def can_close(self, alert) -> bool:
+        """The alert's owner, or the family's team manager; never once it is closed."""
+        if alert.closed_on is not None or not is_active_staff(self.user) or self.disclosure.emergency_only:
+            return False
+        return alert.owner_id == self.user.pk or is_team_manager_of(self.user, self.family.team_id)

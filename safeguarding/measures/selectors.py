@@ -1,0 +1,203 @@
+"""Reads of measures: one adult's measures per instrument (a chart with its bands and a table), one result
+with the change since the time before, and the family page's flag of open alerts. Each costs a fixed
+number of queries whatever the number of measures, and shows a withheld adult's measures to nobody."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from safeguarding.core.charts import BLUE, Chart, line_chart, trend
+
+from .change import Change, compare, is_case
+from .definitions import Instrument
+from .models import Measure, MeasureAlert, MeasureCorrection
+
+
+@dataclass
+class MeasureRow:
+    measure: Measure
+    instrument: Instrument | None
+    # Against the last scored measure of the same instrument before it (None: the first, or not scored).
+    change: Change | None = None
+    case: bool | None = None
+    previous: Measure | None = None
+
+    @property
+    def total_text(self) -> str:
+        return _number(self.measure.total)
+
+
+def _number(value) -> str:
+    if value is None:
+        return ""
+    return f"{Decimal(value).normalize():f}"
+
+
+@dataclass
+class InstrumentHistory:
+    code: str
+    name: str
+    title: str
+    instrument: Instrument | None
+    rows: list[MeasureRow]
+    chart: Chart | None = None
+    slug: str = ""
+    bands: tuple = field(default=())
+
+    @property
+    def latest(self) -> MeasureRow:
+        return self.rows[-1]
+
+
+def _step(span: float) -> int:
+    """A tick every 1, 2, 5, 10 or 20 points: about five ticks up the axis."""
+    for step in (1, 2, 5, 10, 20):
+        if span / step <= 8:
+            return step
+    return 50
+
+
+def _chart(history: InstrumentHistory, adult_name: str) -> Chart | None:
+    instrument = history.instrument
+    scored = [r for r in history.rows if r.measure.total is not None]
+    if instrument is None or not scored:
+        return None
+    bands = instrument.bands_for(scored[-1].measure.scored_as or None)
+    first, last = scored[0].measure, scored[-1].measure
+    if len(scored) > 1:
+        span = (
+            f"{len(scored)} scores from {first.administered_on:%-d %B %Y} to {last.administered_on:%-d %B %Y}"
+        )
+        moved = f"The total {trend(first.total, last.total, show=_number)}"
+    else:
+        span = f"1 score, on {first.administered_on:%-d %B %Y}"
+        moved = f"The total was {_number(last.total)}"
+    named = ", ".join(f"{b.label} {b.start} to {b.end}" for b in bands)
+    description = (
+        f"{span}. {moved}; latest band: {last.band}. Shaded bands, lowest score first: {named}. "
+        "The table beside the chart lists every score."
+    )
+    low, high = instrument.min_score, instrument.max_score
+    step = _step(high - low)
+    return line_chart(
+        title=f"{instrument.name}: {adult_name}'s total score, {low} to {high}",
+        description=description,
+        dates=[r.measure.administered_on for r in scored],
+        series=[("Total", BLUE, "", "circle", [r.measure.total for r in scored])],
+        y_min=low,
+        y_max=high,
+        y_step=step,
+        bands=[(b.start, b.end, b.label) for b in bands],
+        show_key=False,
+    )
+
+
+def _with_changes(rows: list[MeasureRow]) -> None:
+    before = None
+    for row in rows:
+        if row.instrument is not None and row.measure.total is not None:
+            row.case = is_case(row.instrument, row.measure.total)
+            if before is not None:
+                row.change = compare(row.instrument, before.total, row.measure.total)
+            before = row.measure
+
+
+def measures_history(*, family, person, disclosure, found: dict) -> dict:
+    """The person's measures in the family, per instrument (in the order first used), oldest first, each
+    with its change and a chart; or, for a viewer who may not see them, withheld (and nothing read).
+    Three queries: the measures, their corrections and their alerts (`found` is instruments.every())."""
+    shown = disclosure.for_record(Measure.sensitivity, person.pk)
+    if not shown.visible:
+        return {"disclosure": shown, "withheld": True, "instruments": [], "count": 0, "open_alerts": []}
+    measures = list(
+        Measure.objects.filter(family=family, person=person)
+        .select_related("recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "corrections",
+                queryset=MeasureCorrection.objects.select_related("corrected_by").order_by("created_at"),
+            ),
+            Prefetch(
+                "alerts",
+                queryset=MeasureAlert.objects.select_related("owner", "closed_by").order_by("created_at"),
+            ),
+        )
+        .order_by("administered_on", "created_at")
+    )
+    groups: dict[str, list[MeasureRow]] = {}
+    for measure in measures:
+        instrument = found.get((measure.instrument, measure.instrument_version))
+        groups.setdefault(measure.instrument, []).append(MeasureRow(measure, instrument))
+    histories = []
+    for number, (code, rows) in enumerate(groups.items(), start=1):
+        _with_changes(rows)
+        latest = rows[-1].instrument or next((r.instrument for r in rows if r.instrument), None)
+        history = InstrumentHistory(
+            code=code,
+            name=latest.name if latest else code,
+            title=latest.title if latest else "",
+            instrument=latest,
+            rows=rows,
+            slug=f"instrument-{number}",
+        )
+        history.chart = _chart(history, person.full_name)
+        histories.append(history)
+    open_alerts = [a for m in measures for a in m.alerts.all() if a.closed_on is None]
+    return {
+        "disclosure": shown,
+        "withheld": False,
+        "instruments": histories,
+        "count": len(measures),
+        "open_alerts": open_alerts,
+    }
+
+
+def measure_result(measure: Measure, found: dict) -> MeasureRow:
+    """One measure with the change since the last scored measure of the same instrument before it. One
+    query (the one before)."""
+    instrument = found.get((measure.instrument, measure.instrument_version))
+    row = MeasureRow(measure, instrument)
+    if instrument is None or measure.total is None:
+        return row
+    row.case = is_case(instrument, measure.total)
+    before = (
+        Measure.objects.filter(
+            family_id=measure.family_id,
+            person_id=measure.person_id,
+            instrument=measure.instrument,
+            total__isnull=False,
+        )
+        .exclude(pk=measure.pk)
+        .filter(administered_on__lte=measure.administered_on)
+        .order_by("-administered_on", "-created_at")
+        .only("pk", "total", "administered_on", "created_at")
+    )
+    previous = next(
+        (
+            m
+            for m in before
+            if (m.administered_on, m.created_at) < (measure.administered_on, measure.created_at)
+        ),
+        None,
+    )
+    if previous is not None:
+        row.change = compare(instrument, previous.total, measure.total)
+        row.previous = previous
+    return row
+
+
+def family_alerts(access, family) -> dict | None:
+    """The family page's flag: each open alert from a measure, with its owner and due date; the kind and
+    reason only to those who may see the adult's measures. One query. None when nothing is open."""
+    alerts = list(
+        MeasureAlert.objects.filter(family=family, closed_on__isnull=True)
+        .select_related("person", "owner")
+        .order_by("due_on", "created_at")
+    )
+    if not alerts:
+        return None
+    entries = [{"alert": a, "disclosure": access.for_adult(a.person_id)} for a in alerts]
+    return {"family": family, "entries": entries}
