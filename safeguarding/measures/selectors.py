@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from safeguarding.core.charts import BLUE, Chart, line_chart, trend
+from safeguarding.people.models import FamilyMember
 
 from .change import Change, compare, is_case
 from .definitions import Instrument
@@ -201,3 +202,93 @@ def family_alerts(access, family) -> dict | None:
         return None
     entries = [{"alert": a, "disclosure": access.for_adult(a.person_id)} for a in alerts]
     return {"family": family, "entries": entries}
+
+
+@dataclass
+class PackRow:
+    """One adult's latest scored questionnaire of one instrument for the group supervision pack, with the
+    change since the last supervision; or, withheld, one row for the adult that names no questionnaire
+    (which ones an adult has done is itself special-category) and says who to ask."""
+
+    adult: object
+    withheld: bool = False
+    ask: str = ""
+    history: InstrumentHistory | None = None
+    since_row: MeasureRow | None = None  # the latest scored before the last supervision
+    change: Change | None = None
+    # No score since the last supervision: the latest is from before it.
+    nothing_since: bool = False
+
+    @property
+    def latest(self) -> MeasureRow | None:
+        return self.history.latest if self.history else None
+
+
+def pack_rows(*, family, disclosure, since, found: dict) -> list[PackRow]:
+    """The family's current adults' latest scores, one row per adult and instrument with a scored measure,
+    for the group supervision pack: the band and the change since the last supervision (`since`; with no
+    supervision before, since the score before), judged by the instrument's published criterion. Two
+    queries, whatever the number of adults and measures (`found` is instruments.every())."""
+    adults = [
+        m.person
+        for m in FamilyMember.objects.filter(family=family, member_type="adult", left_on__isnull=True)
+        .select_related("person")
+        .order_by("person__date_of_birth", "person__last_name", "person__first_name")
+    ]
+    measures = (
+        Measure.objects.filter(family=family, person_id__in=[a.pk for a in adults], total__isnull=False)
+        .only(
+            "pk",
+            "person_id",
+            "instrument",
+            "instrument_version",
+            "administered_on",
+            "created_at",
+            "total",
+            "band",
+            "scored_as",
+        )
+        .order_by("administered_on", "created_at")
+    )
+    by_adult: dict = {}
+    for measure in measures:
+        by_adult.setdefault(measure.person_id, {}).setdefault(measure.instrument, []).append(measure)
+    rows = []
+    for adult in adults:
+        groups = by_adult.get(adult.pk)
+        if not groups:
+            continue
+        shown = disclosure.for_record(Measure.sensitivity, adult.pk)
+        if not shown.visible:
+            rows.append(PackRow(adult=adult, withheld=True, ask=shown.ask))
+            continue
+        for code, group in groups.items():
+            history_rows = [MeasureRow(m, found.get((m.instrument, m.instrument_version))) for m in group]
+            latest = history_rows[-1]
+            instrument = latest.instrument
+            history = InstrumentHistory(
+                code=code,
+                name=instrument.name if instrument else code,
+                title=instrument.title if instrument else "",
+                instrument=instrument,
+                rows=history_rows,
+            )
+            if since is None:
+                before = history_rows[-2] if len(history_rows) > 1 else None
+            else:
+                earlier = [r for r in history_rows[:-1] if r.measure.administered_on < since]
+                before = earlier[-1] if earlier else None
+            stale = since is not None and latest.measure.administered_on < since
+            change = None
+            if before is not None and not stale and instrument is not None:
+                change = compare(instrument, before.measure.total, latest.measure.total)
+            rows.append(
+                PackRow(
+                    adult=adult,
+                    history=history,
+                    since_row=None if stale else before,
+                    change=change,
+                    nothing_since=stale,
+                )
+            )
+    return rows

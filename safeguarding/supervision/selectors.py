@@ -12,6 +12,8 @@ from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
 
 from safeguarding.allocation.models import Allocation, CaseRole
 from safeguarding.journey import models as journey
+from safeguarding.measures import instruments as measure_instruments
+from safeguarding.measures.selectors import pack_rows as measures_pack_rows
 from safeguarding.people.models import Family, FamilyMember
 from safeguarding.readiness.selectors import pack_rows as readiness_pack_rows
 from safeguarding.tasks import registry
@@ -176,6 +178,9 @@ def pack(access: SupervisionAccess, supervision: GroupSupervision, *, today: dat
             .order_by("-date", "-created_at")
         )
     readiness_rows = readiness_pack_rows(family=family, disclosure=access.disclosure, since=since)
+    measure_rows = measures_pack_rows(
+        family=family, disclosure=access.disclosure, since=since, found=measure_instruments.every()
+    )
     previous_actions = _actions(previous)
     return {
         "children": children_lines(family, today=today),
@@ -186,6 +191,7 @@ def pack(access: SupervisionAccess, supervision: GroupSupervision, *, today: dat
         "previous_actions": previous_actions,
         "previous_actions_open": sum(1 for a in previous_actions if not a.is_done),
         "readiness_rows": readiness_rows,
+        "measure_rows": measure_rows,
         "invited": invited_people(supervision, access.disclosure.current_allocations),
     }
 

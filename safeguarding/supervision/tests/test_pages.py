@@ -214,6 +214,38 @@ def test_the_pack_assembles_children_chapters_events_and_last_actions(client, wo
     assert reverse("workbook:chapter-detail", args=[family.pk, chapter.pk]) in html
 
 
+def test_the_pack_shows_each_parents_latest_scores_as_the_sharing_rules_allow(client, world):
+    """Issue #11: the pack shows the latest scores and their direction; a parent's questionnaires are
+    special-category data, so without a basis for sharing the chair sees "Restricted", not which ones."""
+    from safeguarding.access.models import SharingBasis
+    from safeguarding.measures.definitions import shipped
+    from safeguarding.measures.services import measure_record
+
+    phq9 = next(i for i in shipped() if i.code == "phq9")
+    # Before the Workbook opened (the pack's "since" when there was no supervision before), and since.
+    for days, score in ((45, 2), (2, 1)):
+        measure_record(
+            actor=world["da"],
+            family=world["family"],
+            person=world["father"],
+            instrument=phq9,
+            administered_on=TODAY - datetime.timedelta(days=days),
+            answered_by="self",
+            answers={n: score for n in range(1, 10)},
+            today=TODAY,
+        )
+    supervision = _book(world)
+    url = reverse("supervision:pack", args=[world["family"].pk, supervision.pk])
+    client.force_login(world["manager"])
+    section = client.get(url).content.decode().split('id="measures"')[1].split("</table>")[0]
+    assert "Restricted" in section and "PHQ-9" not in section
+    SharingBasis.objects.create(person=world["father"], basis="consent", recorded_by=world["lead"])
+    section = client.get(url).content.decode().split('id="measures"')[1].split("</table>")[0]
+    assert "PHQ-9" in section and "Restricted" not in section
+    assert re.search(r"data-score>9 \(Mild\)", section)
+    assert re.search(r"data-change>Down 9: recovery", section)
+
+
 def test_the_pack_costs_the_same_whatever_the_children_workers_cycles_and_actions(client, world):
     family, team = world["family"], world["team"]
     client.force_login(world["manager"])
