@@ -4,8 +4,11 @@ the family page while an alert is open, and a link from a family member's page t
 from safeguarding.core import panels
 from safeguarding.people.models import FamilyMember
 from safeguarding.tasks.registry import register_kinds
+from safeguarding.workbook import assessment_sources
+from safeguarding.workbook.selectors.assessments import section
 
-from . import selectors, work
+from . import instruments, selectors, work
+from .models import Measure
 from .policies import MeasuresAccess
 
 register_kinds("measures", work.KINDS)
@@ -50,3 +53,28 @@ panels.register_person_panel(
         slug="measures", order=15, template="measures/_person_panel.html", context=_person_panel
     )
 )
+
+
+def _assessment_sections(*, access, family, adults, kind, since):
+    """The integrated family and parenting assessments quote each parent's questionnaire scores, first and
+    latest with the change between them: one section per adult, `adult_special` about them, so the
+    assessment withholds it from a reader the sharing rules do not reach (and the compiler sees who to ask
+    when they themselves may not read it)."""
+    quoted = selectors.assessment_lines(
+        family=family, adults=adults, disclosure=access.disclosure, found=instruments.every()
+    )
+    return [
+        section(
+            "measures",
+            f"Questionnaire scores: {adult.full_name}",
+            "\n".join(lines),
+            note="From the questionnaires the team recorded",
+            sensitivity=Measure.sensitivity,
+            about=adult.pk,
+            ask=f"{withheld.label}: {withheld.ask}" if withheld else "",
+        )
+        for adult, lines, withheld in quoted
+    ]
+
+
+assessment_sources.register("measures", _assessment_sections)

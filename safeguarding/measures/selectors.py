@@ -235,24 +235,7 @@ def pack_rows(*, family, disclosure, since, found: dict) -> list[PackRow]:
         .select_related("person")
         .order_by("person__date_of_birth", "person__last_name", "person__first_name")
     ]
-    measures = (
-        Measure.objects.filter(family=family, person_id__in=[a.pk for a in adults], total__isnull=False)
-        .only(
-            "pk",
-            "person_id",
-            "instrument",
-            "instrument_version",
-            "administered_on",
-            "created_at",
-            "total",
-            "band",
-            "scored_as",
-        )
-        .order_by("administered_on", "created_at")
-    )
-    by_adult: dict = {}
-    for measure in measures:
-        by_adult.setdefault(measure.person_id, {}).setdefault(measure.instrument, []).append(measure)
+    by_adult = _scored_by_adult(family, adults)
     rows = []
     for adult in adults:
         groups = by_adult.get(adult.pk)
@@ -292,3 +275,60 @@ def pack_rows(*, family, disclosure, since, found: dict) -> list[PackRow]:
                 )
             )
     return rows
+
+
+def _scored_by_adult(family, adults) -> dict:
+    """adult's id -> instrument code -> their scored measures in the family, oldest first. One query."""
+    measures = (
+        Measure.objects.filter(family=family, person_id__in=[a.pk for a in adults], total__isnull=False)
+        .only(
+            "pk",
+            "person_id",
+            "instrument",
+            "instrument_version",
+            "administered_on",
+            "created_at",
+            "total",
+            "band",
+            "scored_as",
+        )
+        .order_by("administered_on", "created_at")
+    )
+    by_adult: dict = {}
+    for measure in measures:
+        by_adult.setdefault(measure.person_id, {}).setdefault(measure.instrument, []).append(measure)
+    return by_adult
+
+
+def assessment_lines(*, family, adults, disclosure, found: dict) -> list[tuple]:
+    """For an assessment to quote: (adult, lines, withheld disclosure or None) per adult with a scored
+    questionnaire. Each line is one instrument: the first and latest scores with their bands and dates,
+    and the change between them by the instrument's published criterion. Two queries."""
+    by_adult = _scored_by_adult(family, adults)
+    quoted = []
+    for adult in adults:
+        groups = by_adult.get(adult.pk)
+        if not groups:
+            continue
+        shown = disclosure.for_record(Measure.sensitivity, adult.pk)
+        if not shown.visible:
+            quoted.append((adult, [], shown))
+            continue
+        lines = []
+        for code, group in groups.items():
+            first, latest = group[0], group[-1]
+            instrument = found.get((latest.instrument, latest.instrument_version))
+            name = instrument.name if instrument else code
+            latest_text = f"{_number(latest.total)} ({latest.band}) on {latest.administered_on:%-d %B %Y}"
+            if len(group) == 1:
+                lines.append(f"{name}: {latest_text}.")
+                continue
+            line = (
+                f"{name}: {_number(first.total)} ({first.band}) on {first.administered_on:%-d %B %Y}; "
+                f"latest {latest_text}; {len(group)} scores"
+            )
+            if instrument is not None:
+                line += f". {compare(instrument, first.total, latest.total).summary} since the first"
+            lines.append(line + ".")
+        quoted.append((adult, lines, None))
+    return quoted

@@ -74,3 +74,30 @@ def test_two_queries_whatever_the_number_of_adults_and_measures(w, django_assert
     with django_assert_num_queries(2):
         many = pack_rows(family=w.family, disclosure=disclosure, since=LAST_SUPERVISION, found=found)
     assert len(many) > len(few)
+
+
+# ---- the integrated family assessment quotes them -------------------------------------------------------
+
+
+def _compiled_scores(w):
+    from safeguarding.workbook.services.assessments import assessment_compile
+
+    assessment = assessment_compile(actor=w.lead, family=w.family, today=TODAY)
+    return [s for s in assessment.compiled["sections"] if s["kind"] == "measures"]
+
+
+def test_the_integrated_assessment_quotes_first_and_latest_scores_with_the_change(w):
+    record(w, answers=phq9([3, 3, 2, 2, 2, 1, 1, 1, 0]), on=TODAY - datetime.timedelta(days=90))  # 15
+    record(w, answers=phq9([1, 1, 1, 1, 1, 1, 1, 1, 0]), on=TODAY - datetime.timedelta(days=5))  # 8
+    w.share(w.mother)
+    (quoted,) = _compiled_scores(w)
+    assert quoted["heading"] == f"Questionnaire scores: {w.mother.full_name}"
+    assert quoted["about"] == str(w.mother.pk) and quoted["sensitivity"] == "adult_special"
+    assert quoted["text"].startswith("PHQ-9: 15 (Moderately severe) on ")
+    assert "latest 8 (Mild)" in quoted["text"] and "Down 7: recovery" in quoted["text"]
+
+
+def test_the_compiler_without_a_basis_gets_who_to_ask_not_the_scores(w):
+    record(w, answers=phq9([2] * 9))
+    (quoted,) = _compiled_scores(w)
+    assert quoted["text"] == "" and quoted["ask"].startswith("Restricted: ")

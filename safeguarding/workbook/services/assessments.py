@@ -34,6 +34,7 @@ from safeguarding.journey import codes
 from safeguarding.journey.services import journey_record
 from safeguarding.people.models import Person
 
+from .. import assessment_sources
 from ..drafts import check_version
 from ..models import AssessmentVersion, FamilyAssessment
 from ..policies import WorkbookAccess
@@ -169,17 +170,22 @@ def assessment_compile(
         raise ValidationError("Add the family's adults before compiling a parenting assessment")
     workbook, cycle = workbook_ensure(family=family, actor=actor, today=today)
     chapters = read.chapter_sections(access, read.chapters_to_compile(workbook), current_cycle=cycle)
+    # What the capabilities above the Workbook hold about the parents (their questionnaire scores).
+    registered = assessment_sources.sections(
+        access=access, family=family, adults=adults, kind=kind, since=workbook.opened_on
+    )
     if kind == Kind.INTEGRATED:
         events, total = read.events_since(family, workbook.opened_on)
         sections = [
             *read.statutory_status(children),
             *chapters,
+            *registered,
             read.events_section(events, total, workbook.opened_on),
         ]
         proposals = read.propose_factors(access, family, adults, since=workbook.opened_on)
         proposed = {str(child.pk): proposals for child in children}
     else:
-        sections = [*read.module_sections(access, family, adults), *chapters]
+        sections = [*read.module_sections(access, family, adults), *chapters, *registered]
         proposed = {}
     compiled = {
         "children": [{"n": n, "id": str(c.pk), "name": c.full_name} for n, c in enumerate(children, start=1)],
