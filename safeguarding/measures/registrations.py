@@ -1,12 +1,13 @@
 """What parent measures add to the pages below them: their kinds of task (My tasks, Timeliness), a flag on
-the family page while an alert is open, and a link from a family member's page to their measures."""
+the family page while an alert is open, a link from a family member's page to their measures, and the
+header's link to the council's before and after (Parent outcomes)."""
 
-from safeguarding.core import panels
+from safeguarding.core import navigation, panels
 from safeguarding.people.models import FamilyMember
 from safeguarding.tasks.registry import register_kinds
 
 from . import selectors, work
-from .policies import MeasuresAccess
+from .policies import MeasuresAccess, outcomes_page_shown
 
 register_kinds("measures", work.KINDS)
 
@@ -49,4 +50,9 @@ panels.register_person_panel(
     panels.PersonPanel(
         slug="measures", order=15, template="measures/_person_panel.html", context=_person_panel
     )
+)
+
+# The council's before and after: for managers and analysts, after Timeliness.
+navigation.register(
+    navigation.NavigationEntry("Parent outcomes", "measures:outcomes", 45, outcomes_page_shown)
 )

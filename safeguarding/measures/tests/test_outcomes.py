@@ -177,3 +177,88 @@ def test_same_queries_for_one_adult_and_for_many(team, worker):
         result = council_outcomes(team_ids=[team.pk], today=TODAY, found=found)
     assert len(one) == len(many) == 3
     assert {o.instrument.code for o in result.instruments} == {"phq9", "dash", "core10"}
+
+
+# ---- the page --------------------------------------------------------------------------------------------
+
+PAGE = "/measures/outcomes/"
+
+
+@pytest.fixture
+def two_teams(team, worker):
+    """Team: six adults from PHQ-9 20 to 5 (all reliably improved and recovered); other: two adults."""
+    other = TeamFactory()
+    adults_with(team, worker, "phq9", [(20, 5)] * 6)
+    adults_with(other, UserFactory(team=other), "phq9", [(5, 20)] * 2)
+    return team, other
+
+
+def phq9_cells(page: str) -> dict:
+    import re
+
+    table = re.search(r'data-instrument="phq9".*?</table>', page, re.S).group(0)
+    return {
+        row: re.sub(r"<[^>]+>", "", cell).strip()
+        for row, cell in re.findall(r'data-row="([a-z-]+)">.*?<td[^>]*>(.*?)</td>', table, re.S)
+    }
+
+
+def test_an_analyst_sees_every_team_and_chooses_one_without_names(client, two_teams):
+    from django.urls import reverse
+
+    from safeguarding.audit.models import AuditEvent
+
+    team, other = two_teams
+    assert reverse("measures:outcomes") == PAGE
+    client.force_login(UserFactory(role="performance_analyst", team=None))
+    page = client.get(PAGE).content.decode()
+    cells = phq9_cells(page)
+    assert cells["adults"] == "8" and cells["improvement"] == "75%" and cells["deterioration"] == "25%"
+    assert f'value="{other.pk}"' in page and "Parent outcomes" in page
+    # The families' names and references, and the adults' names, are nowhere on the page.
+    for measure_row in Measure.objects.select_related("family", "person"):
+        assert measure_row.family.reference not in page and measure_row.family.name not in page
+        assert measure_row.person.last_name not in page
+    chosen = client.get(PAGE, {"team": str(team.pk)}).content.decode()
+    assert phq9_cells(chosen)["improvement"] == "100%" and phq9_cells(chosen)["recovery"] == "100%"
+    small = phq9_cells(client.get(PAGE, {"team": str(other.pk)}).content.decode())
+    assert small["adults"] == "fewer than 5" and small["improvement"] == "not shown (fewer than 5 adults)"
+    events = AuditEvent.objects.filter(detail__page="parent_outcomes")
+    assert events.count() == 3 and {e.detail["team"] for e in events} == {"all", str(team.pk), str(other.pk)}
+    assert all(not e.object_id and e.family_id is None for e in events)
+
+
+def test_a_team_manager_sees_their_own_team_only(client, two_teams):
+    team, other = two_teams
+    client.force_login(UserFactory(role="team_manager", team=team))
+    page = client.get(PAGE).content.decode()
+    assert phq9_cells(page)["adults"] == "6" and 'name="team"' not in page
+    assert client.get(PAGE, {"team": str(team.pk)}).status_code == 200
+    assert client.get(PAGE, {"team": str(other.pk)}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["nonsense", "0", "' OR 1=1 --", "%00", "a" * 5000, "00000000-0000-0000-0000-000000000000", "🙂", "[]"],
+)
+def test_a_bad_team_is_not_found_never_an_error(client, two_teams, value):
+    client.force_login(UserFactory(role="service_manager", team=None))
+    assert client.get(PAGE, {"team": value}).status_code == 404
+    assert client.get(f"{PAGE}?team={value}&team=x").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "role", ["social_worker", "family_support_worker", "business_support", "auditor", "adult_practitioner"]
+)
+def test_everyone_else_is_refused_and_has_no_link(client, team, role):
+    user = UserFactory(role=role, team=team)
+    client.force_login(user)
+    assert client.get(PAGE).status_code == 403
+    assert 'href="/measures/outcomes/"' not in client.get("/my-families/").content.decode()
+
+
+def test_the_header_links_to_the_page_for_those_who_may_open_it(client, team):
+    client.force_login(UserFactory(role="team_manager", team=team))
+    page = client.get(PAGE).content.decode()
+    assert 'href="/measures/outcomes/"' in page
+    assert "fewer than 5" in page and "can identify a parent" in page
