@@ -367,6 +367,7 @@ def choose_pages() -> list[Page]:
         ]
         + _workbook_pages(maria)
         + _supervision_pages(maria)
+        + _outcomes_pages(maria)
     )
 
 
@@ -492,6 +493,36 @@ def _supervision_pages(maria) -> list[Page]:
             )
         )
     return pages
+
+
+OUTCOMES_P95_TARGET_MS = 300.0
+
+
+def _outcomes_pages(maria) -> list[Page]:
+    """Parent outcomes (issue #11: the council view under 300 ms at p95 with measures for every adult
+    across three years): every team's figures for the head of service, and the North team's for Maria."""
+    from safeguarding.measures.models import Measure
+
+    measures = Measure.objects.count()
+    north = Measure.objects.filter(family__team_id=maria.team_id).count()
+    return [
+        Page(
+            "Parent outcomes",
+            "/measures/outcomes/",
+            "owen",
+            f"head of service, every team ({measures} measures)",
+            "First and latest scores",
+            target_ms=OUTCOMES_P95_TARGET_MS,
+        ),
+        Page(
+            "Parent outcomes: team",
+            "/measures/outcomes/",
+            "maria",
+            f"team manager, North team ({north} measures)",
+            "First and latest scores",
+            target_ms=OUTCOMES_P95_TARGET_MS,
+        ),
+    ]
 
 
 def measure_in_process(

@@ -20,7 +20,10 @@ the adult, so, as for readiness readings (readiness.policies):
 
 from __future__ import annotations
 
-from safeguarding.accounts.policies import is_active_staff, is_team_manager_of
+from django.db.models import QuerySet
+
+from safeguarding.accounts.models import Team
+from safeguarding.accounts.policies import Role, is_active_staff, is_team_manager_of
 from safeguarding.allocation.models import CaseRole
 from safeguarding.workbook.policies import WorkbookAccess
 
@@ -61,3 +64,33 @@ class MeasuresAccess:
         if alert.closed_on is not None or not is_active_staff(self.user) or self.disclosure.emergency_only:
             return False
         return alert.owner_id == self.user.pk or is_team_manager_of(self.user, self.family.team_id)
+
+
+# ---- the council's before and after (issue #11 item 6) ------------------------------------------------
+# Aggregates only, for everyone who opens it: no names, no family references. A performance analyst and a
+# service manager see every team (or choose one); a team manager sees their own team only, and another team
+# is "not found". Partner agencies' staff and every other role are refused (403). Council staff only.
+
+OUTCOMES_ALL_TEAMS_ROLES = frozenset({Role.PERFORMANCE_ANALYST, Role.SERVICE_MANAGER})
+
+
+def outcomes_page_shown(user) -> bool:
+    """Whether the user may open the page (and the header shows its link): answered without a query."""
+    if not is_active_staff(user) or user.is_partner_agency:
+        return False
+    return user.role in OUTCOMES_ALL_TEAMS_ROLES or (
+        user.role == Role.TEAM_MANAGER and user.team_id is not None
+    )
+
+
+def outcomes_teams_visible_to(user) -> QuerySet[Team]:
+    """The teams whose figures the user may see, by name."""
+    if not outcomes_page_shown(user):
+        return Team.objects.none()
+    if user.role in OUTCOMES_ALL_TEAMS_ROLES:
+        return Team.objects.order_by("name")
+    return Team.objects.filter(pk=user.team_id)
+
+
+def outcomes_sees_every_team(user) -> bool:
+    return outcomes_page_shown(user) and user.role in OUTCOMES_ALL_TEAMS_ROLES

@@ -1,7 +1,8 @@
 """What parent measures add to the pages below them: their kinds of task (My tasks, Timeliness), a flag on
-the family page while an alert is open, and a link from a family member's page to their measures."""
+the family page while an alert is open, a link from a family member's page to their measures, and the
+header's link to the council's before and after (Parent outcomes)."""
 
-from safeguarding.core import panels
+from safeguarding.core import navigation, panels
 from safeguarding.people.models import FamilyMember
 from safeguarding.tasks.registry import register_kinds
 from safeguarding.workbook import assessment_sources
@@ -9,7 +10,7 @@ from safeguarding.workbook.selectors.assessments import section
 
 from . import instruments, selectors, work
 from .models import Measure
-from .policies import MeasuresAccess
+from .policies import MeasuresAccess, outcomes_page_shown
 
 register_kinds("measures", work.KINDS)
 
@@ -78,3 +79,8 @@ def _assessment_sections(*, access, family, adults, kind, since):
 
 
 assessment_sources.register("measures", _assessment_sections)
+
+# The council's before and after: for managers and analysts, after Timeliness.
+navigation.register(
+    navigation.NavigationEntry("Parent outcomes", "measures:outcomes", 45, outcomes_page_shown)
+)

@@ -4,16 +4,19 @@ number of queries whatever the number of measures, and shows a withheld adult's 
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import CharField, Count, Max, Min, Prefetch, Q, Value
+from django.db.models.functions import Cast, Concat
 
 from safeguarding.core.charts import BLUE, Chart, line_chart, trend
 from safeguarding.people.models import FamilyMember
 
-from .change import Change, compare, is_case
+from .change import DETERIORATION, IMPROVEMENT, NO_RELIABLE_CHANGE, Change, compare, is_case
 from .definitions import Instrument
+from .instruments import current as instruments_current
 from .models import Measure, MeasureAlert, MeasureCorrection
 
 
@@ -332,3 +335,261 @@ def assessment_lines(*, family, adults, disclosure, found: dict) -> list[tuple]:
             lines.append(line + ".")
         quoted.append((adult, lines, None))
     return quoted
+
+
+# ---- the council's before and after (issue #11 item 6) ---------------------------------------------------
+
+# A count below this about a team can point to a parent: it is shown as "fewer than 5", and a share or a mean
+# worked out from fewer adults (or checklists) is not shown.
+SMALL_NUMBER = 5
+QUARTERS = 12
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A count as the page may show it."""
+
+    value: int
+
+    @property
+    def suppressed(self) -> bool:
+        return 0 < self.value < SMALL_NUMBER
+
+    @property
+    def text(self) -> str:
+        return "fewer than 5" if self.suppressed else str(self.value)
+
+
+@dataclass(frozen=True)
+class Share:
+    """`part` of `whole` as a percentage, or not shown when `whole` is below the small-number threshold."""
+
+    part: int
+    whole: int
+
+    @property
+    def shown(self) -> bool:
+        return self.whole >= SMALL_NUMBER
+
+    @property
+    def percent(self) -> int | None:
+        if not self.shown:
+            return None
+        return round(100 * self.part / self.whole)
+
+    @property
+    def text(self) -> str:
+        if self.whole == 0:
+            return "none to compare"
+        if not self.shown:
+            return "not shown (fewer than 5 adults)"
+        return f"{self.percent}%"
+
+
+@dataclass
+class InstrumentOutcome:
+    instrument: Instrument
+    adults: Tally  # with at least one scored measure
+    paired: Tally  # with two or more: the pairs compared
+    not_scored: Tally  # measures left out because they were not scored
+    mean_first: Decimal | None = None  # of those with two or more (None: fewer than 5)
+    mean_latest: Decimal | None = None
+    mean_difference: Decimal | None = None
+    improvement: Share | None = None  # None: the instrument has no published criterion
+    deterioration: Share | None = None
+    no_change: Share | None = None
+    recovery: Share | None = None  # of those who started at or above the clinical cut-off
+    slug: str = ""
+
+    @property
+    def mean_first_text(self) -> str:
+        return _mean(self.mean_first)
+
+    @property
+    def mean_latest_text(self) -> str:
+        return _mean(self.mean_latest)
+
+    @property
+    def mean_difference_text(self) -> str:
+        if self.mean_difference is None:
+            return "not shown (fewer than 5 adults)" if self.paired.value else "none to compare"
+        sign = "+" if self.mean_difference > 0 else ""
+        return f"{sign}{self.mean_difference:.1f}"
+
+
+def _mean(value) -> str:
+    return "not shown (fewer than 5 adults)" if value is None else f"{value:.1f}"
+
+
+@dataclass(frozen=True)
+class Quarter:
+    start: datetime.date
+    end: datetime.date  # inclusive
+    checklists: Tally
+    high: Share  # checklists with 14 or more "yes"
+
+    @property
+    def label(self) -> str:
+        return f"{self.start:%b} to {self.end:%b %Y}"
+
+
+@dataclass
+class Outcomes:
+    instruments: list[InstrumentOutcome]
+    quarters: list[Quarter]
+    dash: Instrument | None
+    high_risk_at_least: int | None
+    chart: Chart | None
+
+
+def _quarter_start(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def last_quarters(today: datetime.date, count: int = QUARTERS) -> list[tuple[datetime.date, datetime.date]]:
+    """The last `count` calendar quarters, oldest first, the one holding `today` last (to its end)."""
+    current = _quarter_start(today)
+    starts = [_add_months(current, -3 * n) for n in range(count - 1, -1, -1)]
+    return [(s, _add_months(s, 3) - datetime.timedelta(days=1)) for s in starts]
+
+
+def _first_and_latest(scope):
+    """One row per adult and instrument with a scored measure: how many scored measures they have, their
+    first total and their latest (by date, then when recorded). One grouped query, worked out in the
+    database: the earliest and latest of "date time|total" as text (ISO dates and times sort as text),
+    the total read back after the bar. Faster than window functions on the large council."""
+    keyed = Concat(
+        Cast("administered_on", CharField()),
+        Value(" "),
+        Cast("created_at", CharField()),
+        Value("|"),
+        Cast("total", CharField()),
+        output_field=CharField(),
+    )
+    rows = (
+        scope.filter(total__isnull=False)
+        .values("person_id", "instrument")
+        .annotate(scored=Count("pk"), first_key=Min(keyed), latest_key=Max(keyed))
+        .order_by()
+        .values_list("instrument", "scored", "first_key", "latest_key")
+    )
+    for code, scored, first, latest in rows:
+        yield code, scored, Decimal(first.rpartition("|")[2]), Decimal(latest.rpartition("|")[2])
+
+
+def _instrument_outcome(instrument: Instrument, rows: list, not_scored: int, number: int):
+    pairs = [(Decimal(first), Decimal(latest)) for scored, first, latest in rows if scored >= 2]
+    outcome = InstrumentOutcome(
+        instrument=instrument,
+        adults=Tally(len(rows)),
+        paired=Tally(len(pairs)),
+        not_scored=Tally(not_scored),
+        slug=f"instrument-{number}",
+    )
+    if len(pairs) >= SMALL_NUMBER:
+        outcome.mean_first = sum(f for f, _ in pairs) / len(pairs)
+        outcome.mean_latest = sum(latest for _, latest in pairs) / len(pairs)
+        outcome.mean_difference = outcome.mean_latest - outcome.mean_first
+    if instrument.change is not None:
+        changes = [compare(instrument, first, latest) for first, latest in pairs]
+        outcome.improvement = Share(sum(c.reliable == IMPROVEMENT for c in changes), len(changes))
+        outcome.deterioration = Share(sum(c.reliable == DETERIORATION for c in changes), len(changes))
+        outcome.no_change = Share(sum(c.reliable == NO_RELIABLE_CHANGE for c in changes), len(changes))
+        if instrument.change.caseness_at_least is not None:
+            cases = [c for (first, _), c in zip(pairs, changes, strict=True) if is_case(instrument, first)]
+            outcome.recovery = Share(sum(c.recovered for c in cases), len(cases))
+    return outcome
+
+
+def _dash_quarters(scope, dash: Instrument, high_at_least: int, today: datetime.date) -> list[Quarter]:
+    """The DASH checklists scored in each of the last 12 quarters and how many were high risk: one query,
+    two conditional counts per quarter."""
+    quarters = last_quarters(today)
+    aggregates = {}
+    for n, (start, end) in enumerate(quarters):
+        within = Q(administered_on__gte=start, administered_on__lte=end)
+        aggregates[f"all_{n}"] = Count("pk", filter=within)
+        aggregates[f"high_{n}"] = Count("pk", filter=within & Q(total__gte=high_at_least))
+    counts = scope.filter(instrument=dash.code, total__isnull=False).aggregate(**aggregates)
+    return [
+        Quarter(start, end, Tally(counts[f"all_{n}"]), Share(counts[f"high_{n}"], counts[f"all_{n}"]))
+        for n, (start, end) in enumerate(quarters)
+    ]
+
+
+def _dash_chart(quarters: list[Quarter], high_at_least: int) -> Chart | None:
+    shown = [q for q in quarters if q.high.shown]
+    if not shown:
+        return None
+    first, last = shown[0], shown[-1]
+    description = (
+        f"The share of DASH checklists with {high_at_least} or more 'yes' answers in each quarter from "
+        f"{quarters[0].label} to {quarters[-1].label}, where 5 or more checklists were completed "
+        f"({len(shown)} of {len(quarters)} quarters). From {first.label} to {last.label} it "
+        f"{trend(first.high.percent, last.high.percent, show=lambda v: f'{v}%')}. "
+        "The table beside the chart lists every quarter."
+    )
+    return line_chart(
+        title="DASH checklists that were high risk, per cent, by quarter",
+        description=description,
+        dates=[q.start for q in quarters],
+        series=[("High risk", BLUE, "", "circle", [q.high.percent for q in quarters])],
+        y_min=0,
+        y_max=100,
+        y_step=20,
+        show_key=False,
+    )
+
+
+def council_outcomes(*, team_ids, today: datetime.date, found: dict) -> Outcomes:
+    """Adults' first and latest scores per instrument, their reliable change and recovery, and the share of
+    high-risk DASH checklists per quarter, for the families held by `team_ids` (None: every team).
+
+    Aggregates only: no name, person or family leaves this function. Three queries whatever the number of
+    adults and measures (`found` is instruments.every()): first and latest per adult and instrument, the
+    unscored measures per instrument, and the DASH quarters."""
+    scope = Measure.objects.all()
+    if team_ids is not None:
+        scope = scope.filter(family__team_id__in=team_ids)
+    by_code: dict[str, list] = {}
+    for code, scored, first, latest in _first_and_latest(scope):
+        by_code.setdefault(code, []).append((scored, first, latest))
+    unscored = dict(
+        scope.filter(total__isnull=True)
+        .values("instrument")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("instrument", "n")
+    )
+    outcomes = []
+    for instrument in instruments_current(found):
+        if instrument.audience == "child":
+            continue
+        rows = by_code.get(instrument.code, [])
+        if not rows and not unscored.get(instrument.code):
+            continue
+        outcomes.append(
+            _instrument_outcome(instrument, rows, unscored.get(instrument.code, 0), len(outcomes) + 1)
+        )
+    dash = next((i for i in instruments_current(found) if i.code == "dash"), None)
+    high_at_least = _high_risk_count(dash)
+    quarters = _dash_quarters(scope, dash, high_at_least, today) if high_at_least is not None else []
+    return Outcomes(
+        instruments=outcomes,
+        quarters=quarters,
+        dash=dash,
+        high_risk_at_least=high_at_least,
+        chart=_dash_chart(quarters, high_at_least) if quarters else None,
+    )
+
+
+def _high_risk_count(dash: Instrument | None) -> int | None:
+    """The DASH's high-risk count: its MARAC alert's 'yes' answers (14), as its definition says."""
+    if dash is None:
+        return None
+    return next((a.total_at_least for a in dash.alerts if a.total_at_least is not None), None)

@@ -19,7 +19,7 @@ from safeguarding.people.models import FamilyMember
 from . import instruments, selectors, services
 from .forms import AlertCloseForm, ChooseForm, MeasureCorrectForm, MeasureForm, initial_for, item_field_name
 from .models import Measure, MeasureAlert
-from .policies import MeasuresAccess
+from .policies import MeasuresAccess, outcomes_page_shown, outcomes_sees_every_team, outcomes_teams_visible_to
 
 
 def _person_access(request, family_id, person_id):
@@ -277,8 +277,50 @@ def alert(request, family_id, person_id, alert_id):
     )
 
 
+@require_http_methods(["GET"])
+def outcomes(request):
+    """The council's before and after: aggregates only, for the teams the user may see (policies.py).
+
+    Audited as one VIEW of the page with no object and no subjects: it shows no family or person, so no
+    record's access log should list it (audit_record accepts an event with no object), and the detail
+    says which page and teams were seen, as the other pages of figures would."""
+    if not outcomes_page_shown(request.user):
+        raise PermissionDenied
+    teams = list(outcomes_teams_visible_to(request.user))
+    every_team = outcomes_sees_every_team(request.user)
+    asked = request.GET.get("team", "")
+    if asked:
+        chosen = next((t for t in teams if str(t.pk) == str(uuid_or_none(asked))), None)
+        if chosen is None:
+            raise Http404("No team found")
+    else:
+        chosen = None if every_team else teams[0]
+    team_ids = None if chosen is None else [chosen.pk]
+    today = timezone.localdate()
+    result = selectors.council_outcomes(team_ids=team_ids, today=today, found=instruments.every())
+    audit_record(
+        actor=request.user,
+        action=Action.VIEW,
+        request=request,
+        detail={"page": "parent_outcomes", "team": str(chosen.pk) if chosen else "all"},
+    )
+    return render(
+        request,
+        "measures/outcomes.html",
+        {
+            "outcomes": result,
+            "teams": teams,
+            "chosen": chosen,
+            "every_team": every_team,
+            "today": today,
+            "small_number": selectors.SMALL_NUMBER,
+        },
+    )
+
+
 PERSON = "families/<uuid:family_id>/people/<uuid:person_id>/measures/"
 urlpatterns = [
+    path("measures/outcomes/", outcomes, name="outcomes"),
     path(PERSON, history, name="history"),
     path(PERSON + "new/", choose, name="choose"),
     path(PERSON + "new/<slug:code>/", record, name="record"),

@@ -13,6 +13,10 @@ practitioners, the lead and social workers on the case, and the family's team ma
 may read her measures: in the matrix that is the team manager (a service manager reads but does not
 record). The alert page (msa) opens for the team, its reason withheld as the measures are; closing the
 alert is for its owner (the lead, not in the matrix) and the family's team manager (test_who_closes_the_alert).
+
+Parent outcomes (mso) is figures only, for no family in particular: performance analysts and service
+managers see every team, a team manager their own (whichever family they are allocated to; a team manager
+with no team has none to see, 403); everyone else, the partner agencies' practitioners included, 403.
 """
 
 from __future__ import annotations
@@ -30,65 +34,66 @@ COLUMNS = {
     "msv": "measures:result",  # the PHQ-9 recorded, with its change since last time
     "msc": "measures:correct",  # correct it
     "msa": "measures:alert",  # the safety check it raised (and closing it)
+    "mso": "measures:outcomes",  # Parent outcomes: the council's before and after, figures only
 }
 
 # fmt: off
 MATRIX = """
-role                  relationship msh  msn  msr  msv  msc  msa
-social_worker         allocated    200  403  403  404  404  200
-social_worker         ended        404  404  404  404  404  404
-social_worker         same_team    404  404  404  404  404  404
-social_worker         other_team   404  404  404  404  404  404
-social_worker         none         404  404  404  404  404  404
-social_worker         emergency    403  403  403  403  403  403
-adult_practitioner    allocated    200  403  403  404  404  200
-adult_practitioner    ended        404  404  404  404  404  404
-adult_practitioner    same_team    404  404  404  404  404  404
-adult_practitioner    other_team   404  404  404  404  404  404
-adult_practitioner    none         404  404  404  404  404  404
-adult_practitioner    emergency    404  404  404  404  404  404
-family_support_worker allocated    200  403  403  404  404  200
-family_support_worker ended        404  404  404  404  404  404
-family_support_worker same_team    404  404  404  404  404  404
-family_support_worker other_team   404  404  404  404  404  404
-family_support_worker none         404  404  404  404  404  404
-family_support_worker emergency    403  403  403  403  403  403
-team_manager          allocated    200  200  200  200  200  200
-team_manager          ended        200  200  200  200  200  200
-team_manager          same_team    200  200  200  200  200  200
-team_manager          other_team   404  404  404  404  404  404
-team_manager          none         404  404  404  404  404  404
-team_manager          emergency    403  403  403  403  403  403
-business_support      allocated    200  403  403  404  404  200
-business_support      ended        403  403  403  403  403  403
-business_support      same_team    403  403  403  403  403  403
-business_support      other_team   404  404  404  404  404  404
-business_support      none         404  404  404  404  404  404
-business_support      emergency    403  403  403  403  403  403
-service_manager       allocated    200  403  403  200  403  200
-service_manager       ended        200  403  403  200  403  200
-service_manager       same_team    200  403  403  200  403  200
-service_manager       other_team   200  403  403  200  403  200
-service_manager       none         200  403  403  200  403  200
-service_manager       emergency    200  403  403  200  403  200
-performance_analyst   allocated    404  404  404  404  404  404
-performance_analyst   ended        404  404  404  404  404  404
-performance_analyst   same_team    404  404  404  404  404  404
-performance_analyst   other_team   404  404  404  404  404  404
-performance_analyst   none         404  404  404  404  404  404
-performance_analyst   emergency    404  404  404  404  404  404
-auditor               allocated    404  404  404  404  404  404
-auditor               ended        404  404  404  404  404  404
-auditor               same_team    404  404  404  404  404  404
-auditor               other_team   404  404  404  404  404  404
-auditor               none         404  404  404  404  404  404
-auditor               emergency    404  404  404  404  404  404
-system_administrator  allocated    404  404  404  404  404  404
-system_administrator  ended        404  404  404  404  404  404
-system_administrator  same_team    404  404  404  404  404  404
-system_administrator  other_team   404  404  404  404  404  404
-system_administrator  none         404  404  404  404  404  404
-system_administrator  emergency    404  404  404  404  404  404
+role                  relationship msh  msn  msr  msv  msc  msa  mso
+social_worker         allocated    200  403  403  404  404  200  403
+social_worker         ended        404  404  404  404  404  404  403
+social_worker         same_team    404  404  404  404  404  404  403
+social_worker         other_team   404  404  404  404  404  404  403
+social_worker         none         404  404  404  404  404  404  403
+social_worker         emergency    403  403  403  403  403  403  403
+adult_practitioner    allocated    200  403  403  404  404  200  403
+adult_practitioner    ended        404  404  404  404  404  404  403
+adult_practitioner    same_team    404  404  404  404  404  404  403
+adult_practitioner    other_team   404  404  404  404  404  404  403
+adult_practitioner    none         404  404  404  404  404  404  403
+adult_practitioner    emergency    404  404  404  404  404  404  403
+family_support_worker allocated    200  403  403  404  404  200  403
+family_support_worker ended        404  404  404  404  404  404  403
+family_support_worker same_team    404  404  404  404  404  404  403
+family_support_worker other_team   404  404  404  404  404  404  403
+family_support_worker none         404  404  404  404  404  404  403
+family_support_worker emergency    403  403  403  403  403  403  403
+team_manager          allocated    200  200  200  200  200  200  200
+team_manager          ended        200  200  200  200  200  200  200
+team_manager          same_team    200  200  200  200  200  200  200
+team_manager          other_team   404  404  404  404  404  404  200
+team_manager          none         404  404  404  404  404  404  403
+team_manager          emergency    403  403  403  403  403  403  200
+business_support      allocated    200  403  403  404  404  200  403
+business_support      ended        403  403  403  403  403  403  403
+business_support      same_team    403  403  403  403  403  403  403
+business_support      other_team   404  404  404  404  404  404  403
+business_support      none         404  404  404  404  404  404  403
+business_support      emergency    403  403  403  403  403  403  403
+service_manager       allocated    200  403  403  200  403  200  200
+service_manager       ended        200  403  403  200  403  200  200
+service_manager       same_team    200  403  403  200  403  200  200
+service_manager       other_team   200  403  403  200  403  200  200
+service_manager       none         200  403  403  200  403  200  200
+service_manager       emergency    200  403  403  200  403  200  200
+performance_analyst   allocated    404  404  404  404  404  404  200
+performance_analyst   ended        404  404  404  404  404  404  200
+performance_analyst   same_team    404  404  404  404  404  404  200
+performance_analyst   other_team   404  404  404  404  404  404  200
+performance_analyst   none         404  404  404  404  404  404  200
+performance_analyst   emergency    404  404  404  404  404  404  200
+auditor               allocated    404  404  404  404  404  404  403
+auditor               ended        404  404  404  404  404  404  403
+auditor               same_team    404  404  404  404  404  404  403
+auditor               other_team   404  404  404  404  404  404  403
+auditor               none         404  404  404  404  404  404  403
+auditor               emergency    404  404  404  404  404  404  403
+system_administrator  allocated    404  404  404  404  404  404  403
+system_administrator  ended        404  404  404  404  404  404  403
+system_administrator  same_team    404  404  404  404  404  404  403
+system_administrator  other_team   404  404  404  404  404  404  403
+system_administrator  none         404  404  404  404  404  404  403
+system_administrator  emergency    404  404  404  404  404  404  403
 """
 # fmt: on
 
