@@ -368,6 +368,7 @@ def choose_pages() -> list[Page]:
         + _workbook_pages(maria)
         + _supervision_pages(maria)
         + _outcomes_pages(maria)
+        + _measures_pages(maria)
     )
 
 
@@ -522,6 +523,37 @@ def _outcomes_pages(maria) -> list[Page]:
             "First and latest scores",
             target_ms=OUTCOMES_P95_TARGET_MS,
         ),
+    ]
+
+
+MEASURES_P95_TARGET_MS = 100.0
+
+
+def _measures_pages(maria) -> list[Page]:
+    """An adult's measures page (issue #11: under 100 ms at p95 with measures for every adult across three
+    years): the North adult with the most measures, opened by the practitioner who recorded them."""
+    from django.db.models import Count
+
+    from safeguarding.measures.models import Measure
+
+    busiest = (
+        Measure.objects.filter(family__team_id=maria.team_id)
+        .values("family_id", "person_id", "recorded_by__username")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "person_id")
+        .first()
+    )
+    if busiest is None:
+        return []
+    return [
+        Page(
+            "Measures: an adult's",
+            f"/families/{busiest['family_id']}/people/{busiest['person_id']}/measures/",
+            busiest["recorded_by__username"],
+            f"the North adult with most measures ({busiest['n']}), by their practitioner",
+            "Measures:",
+            target_ms=MEASURES_P95_TARGET_MS,
+        )
     ]
 
 
