@@ -2,14 +2,15 @@
 the family page while an alert is open, a link from a family member's page to their measures, and the
 header's link to the council's before and after (Parent outcomes)."""
 
+from safeguarding.access.policies import uuid_or_none
 from safeguarding.core import navigation, panels
 from safeguarding.people.models import FamilyMember
 from safeguarding.tasks.registry import register_kinds
-from safeguarding.workbook import assessment_sources
+from safeguarding.workbook import assessment_sources, drafts
 from safeguarding.workbook.selectors.assessments import section
 
-from . import instruments, selectors, work
-from .models import Measure
+from . import instruments, selectors, services, work
+from .models import Measure, MeasureAlert
 from .policies import MeasuresAccess, outcomes_page_shown
 
 register_kinds("measures", work.KINDS)
@@ -83,4 +84,21 @@ assessment_sources.register("measures", _assessment_sections)
 # The council's before and after: for managers and analysts, after Timeliness.
 navigation.register(
     navigation.NavigationEntry("Parent outcomes", "measures:outcomes", 45, outcomes_page_shown)
+)
+
+
+def _alert_writable(user, family, record_id):
+    """An open alert's outcome draft: for whoever may close it (its owner, the family's team manager)."""
+    alert = MeasureAlert.objects.filter(pk=uuid_or_none(record_id), family=family).first()
+    if alert is None or not MeasuresAccess(user, family).can_close(alert):
+        return None
+    return alert
+
+
+drafts.register(
+    drafts.DraftTarget(
+        record_type=services.ALERT_DRAFT_TYPE,
+        writable=_alert_writable,
+        fields=lambda: services.ALERT_TEXT_FIELDS,
+    )
 )

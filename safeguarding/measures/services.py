@@ -15,6 +15,7 @@ from django.utils import timezone
 from safeguarding.audit.services import Action, audit_record
 from safeguarding.core.calendar import add_working_days
 from safeguarding.people.models import FamilyMember
+from safeguarding.workbook import drafts
 from safeguarding.workbook.models import SignificantEvent
 
 from . import instruments, scoring, work
@@ -353,6 +354,11 @@ def measure_correct(
     return current
 
 
+# The alert's outcome is kept as the worker's draft while it is typed (workbook.drafts; registrations.py).
+ALERT_DRAFT_TYPE = "measure-alert"
+ALERT_TEXT_FIELDS = ("outcome",)
+
+
 def alert_close(
     *, actor, alert: MeasureAlert, outcome: str, today: datetime.date | None = None, request=None
 ):
@@ -384,4 +390,5 @@ def alert_close(
             detail={"measure_alert": current.kind, "closed": True},
         )
         work.measure_tasks_refresh([current.family_id])
+        drafts.draft_discard(actor=actor, record_type=ALERT_DRAFT_TYPE, record_id=current.pk)
     return current

@@ -15,6 +15,7 @@ from safeguarding.access.policies import access_family, uuid_or_none
 from safeguarding.audit.services import Action, audit_record
 from safeguarding.core.forms import add_service_errors, form_data
 from safeguarding.people.models import FamilyMember
+from safeguarding.workbook import drafts
 
 from . import instruments, selectors, services
 from .forms import AlertCloseForm, ChooseForm, MeasureCorrectForm, MeasureForm, initial_for, item_field_name
@@ -244,7 +245,15 @@ def alert(request, family_id, person_id, alert_id):
     if found is None:
         raise Http404("No alert found")
     can_close = access.can_close(found)
-    form = AlertCloseForm(form_data(request)) if can_close else None
+    restored = False
+    if can_close and request.method != "POST":
+        # The outcome is typed as the worker checks on the adult: a draft on the server (autosave) comes
+        # back after a time-out or a closed tab.
+        draft = drafts.draft_for(request.user, services.ALERT_DRAFT_TYPE, found.pk)
+        initial, restored = drafts.with_draft({}, draft, services.ALERT_TEXT_FIELDS)
+        form = AlertCloseForm(initial=initial)
+    else:
+        form = AlertCloseForm(form_data(request)) if can_close else None
     if request.method == "POST":
         if not can_close:
             raise PermissionDenied
@@ -272,6 +281,8 @@ def alert(request, family_id, person_id, alert_id):
             "person": person,
             "alert": found,
             "form": form,
+            "restored": restored,
+            "draft_type": services.ALERT_DRAFT_TYPE,
             "disclosure": access.for_adult(person.pk),
         },
     )

@@ -174,6 +174,29 @@ def test_a_worker_who_may_not_close_an_alert_sees_it_without_the_form(client, w)
     assert MeasureAlert.objects.get().is_open
 
 
+def test_an_outcome_typed_and_left_comes_back_and_goes_once_the_alert_is_closed(client, w):
+    """Nothing lost: the outcome of a safety check is autosaved as the worker's draft, restored when the
+    alert is opened again (after a time-out, on another device), and discarded once it is closed."""
+    from safeguarding.workbook.models import TextDraft
+
+    record(w, answers=phq9([0] * 8 + [2]))
+    alert = MeasureAlert.objects.get()
+    client.force_login(w.mhp)
+    page = client.get(url("alert", w, alert.pk)).content.decode()
+    save_url = reverse("workbook:draft-save", args=[w.family.pk, "measure-alert", alert.pk])
+    assert f'data-autosave-url="{save_url}"' in page
+    typed = "Synthetic: rang her GP, who will see her today; crisis line number given"
+    assert client.post(save_url, {"outcome": typed}, HTTP_ACCEPT="application/json").status_code == 200
+    page = client.get(url("alert", w, alert.pk)).content.decode()
+    assert "We restored text you had not saved" in page and escape(typed) in page
+    # Someone who may not close it cannot keep a draft of its outcome either.
+    client.force_login(w.lead)
+    assert client.post(save_url, {"outcome": "x"}, HTTP_ACCEPT="application/json").status_code in (403, 404)
+    client.force_login(w.mhp)
+    assert client.post(url("alert", w, alert.pk), {"outcome": typed}).status_code == 302
+    assert not TextDraft.objects.filter(record_type="measure-alert").exists()
+
+
 def test_the_person_page_links_to_the_measures(client, w):
     client.force_login(w.mhp)
     page = client.get(reverse("casefile:person-detail", args=[w.mother.pk])).content.decode()
