@@ -12,7 +12,6 @@ from django.db.models import CharField, Count, Max, Min, Prefetch, Q, Value
 from django.db.models.functions import Cast, Concat
 
 from safeguarding.core.charts import BLUE, Chart, line_chart, trend
-from safeguarding.people.models import FamilyMember
 
 from .change import DETERIORATION, IMPROVEMENT, NO_RELIABLE_CHANGE, Change, compare, is_case
 from .definitions import Instrument
@@ -232,12 +231,7 @@ def pack_rows(*, family, disclosure, since, found: dict) -> list[PackRow]:
     for the group supervision pack: the band and the change since the last supervision (`since`; with no
     supervision before, since the score before), judged by the instrument's published criterion. Two
     queries, whatever the number of adults and measures (`found` is instruments.every())."""
-    adults = [
-        m.person
-        for m in FamilyMember.objects.filter(family=family, member_type="adult", left_on__isnull=True)
-        .select_related("person")
-        .order_by("person__date_of_birth", "person__last_name", "person__first_name")
-    ]
+    adults = family.current_adults()
     by_adult = _scored_by_adult(family, adults)
     rows = []
     for adult in adults:

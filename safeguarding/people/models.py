@@ -38,6 +38,16 @@ class Family(BaseModel):
     def __str__(self):
         return f"{self.name} ({self.reference})"
 
+    def current_adults(self) -> list:
+        """The adults in the family now (not those who have left), eldest first: one query. Readiness
+        rulers and parent measures list each parent this way."""
+        return [
+            m.person
+            for m in self.members.filter(member_type="adult", left_on__isnull=True)
+            .select_related("person")
+            .order_by("person__date_of_birth", "person__last_name", "person__first_name")
+        ]
+
 
 class Person(BaseModel):
     first_name = models.CharField(max_length=100)

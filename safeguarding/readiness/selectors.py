@@ -84,17 +84,6 @@ class ReadinessRow:
         return _signed(self.confidence_change)
 
 
-def _current_adults(family) -> list[Person]:
-    return [
-        m.person
-        for m in FamilyMember.objects.filter(
-            family=family, member_type=FamilyMember.MemberType.ADULT, left_on__isnull=True
-        )
-        .select_related("person")
-        .order_by("person__date_of_birth", "person__last_name", "person__first_name")
-    ]
-
-
 def _records(family, adult_ids) -> list[ReadinessRecord]:
     return list(
         ReadinessRecord.objects.filter(family=family, adult_id__in=adult_ids)
@@ -147,7 +136,7 @@ def pack_rows(*, family, disclosure, since: datetime.date | None) -> list[Readin
     the group supervision pack and the family page. `previous` is the latest reading before `since` (the
     last supervision), for "change since last time"; with no `since`, the reading before the latest.
     Two queries, whatever the number of adults, behaviours and readings (the disclosure is the caller's)."""
-    adults = _current_adults(family)
+    adults = family.current_adults()
     records = _records(family, [a.pk for a in adults])
     by_adult: dict = {}
     for record in records:
