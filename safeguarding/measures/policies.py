@@ -24,40 +24,16 @@ from django.db.models import QuerySet
 
 from safeguarding.accounts.models import Team
 from safeguarding.accounts.policies import Role, is_active_staff, is_team_manager_of
-from safeguarding.allocation.models import CaseRole
-from safeguarding.workbook.policies import WorkbookAccess
+from safeguarding.workbook.policies import AdultRecordAccess
 
 from .models import Measure
 
-RECORDING_SOCIAL_WORK_ROLES = frozenset({CaseRole.LEAD_SOCIAL_WORKER, CaseRole.SOCIAL_WORKER})
 
+class MeasuresAccess(AdultRecordAccess):
+    """One user's measures rights in one family (workbook.policies.AdultRecordAccess), and who closes an
+    alert a measure raised."""
 
-class MeasuresAccess:
-    """One user's measures rights in one family, in the queries FamilyDisclosure costs (three)."""
-
-    def __init__(self, user, family, disclosure=None):
-        self.user = user
-        self.family = family
-        self.workbook = WorkbookAccess(user, family, disclosure)
-        self.disclosure = self.workbook.disclosure
-
-    @property
-    def can_open(self) -> bool:
-        return self.workbook.in_team
-
-    def for_adult(self, adult_id):
-        """Whether this adult's measures are shown, or withheld with who to ask."""
-        return self.disclosure.for_record(Measure.sensitivity, adult_id)
-
-    def can_record(self, adult_id) -> bool:
-        if not self.can_open or not self.for_adult(adult_id).visible:
-            return False
-        if self.disclosure.is_own_practitioner(adult_id):
-            return True
-        allocation = self.workbook.allocation
-        if allocation is not None and allocation.case_role in RECORDING_SOCIAL_WORK_ROLES:
-            return True
-        return is_team_manager_of(self.user, self.family.team_id)
+    sensitivity = Measure.sensitivity
 
     def can_close(self, alert) -> bool:
         """The alert's owner, or the family's team manager; never once it is closed."""

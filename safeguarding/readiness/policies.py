@@ -20,42 +20,14 @@ A reading is special-category data about the adult, so:
 
 from __future__ import annotations
 
-from safeguarding.access.policies import FamilyDisclosure
-from safeguarding.accounts.policies import is_team_manager_of
-from safeguarding.allocation.models import CaseRole
-from safeguarding.workbook.policies import WorkbookAccess
+from safeguarding.workbook.policies import AdultRecordAccess
 
 from .models import ReadinessRecord
 
-# Council social work roles on the case who use MI with the parents as the children's social workers.
-RECORDING_SOCIAL_WORK_ROLES = frozenset({CaseRole.LEAD_SOCIAL_WORKER, CaseRole.SOCIAL_WORKER})
 
+class ReadinessAccess(AdultRecordAccess):
+    """One user's readiness rights in one family (workbook.policies.AdultRecordAccess): the history pages
+    and the family page's panel for the team, each adult's readings per the sharing rules, recording for
+    the adult's practitioners, the family's social workers and its team manager."""
 
-class ReadinessAccess:
-    """One user's readiness rights in one family, in the queries FamilyDisclosure costs (three)."""
-
-    def __init__(self, user, family, disclosure: FamilyDisclosure | None = None):
-        self.user = user
-        self.family = family
-        self.workbook = WorkbookAccess(user, family, disclosure)
-        self.disclosure = self.workbook.disclosure
-
-    @property
-    def can_open(self) -> bool:
-        """The history pages and the family page's panel: the family's team."""
-        return self.workbook.in_team
-
-    def for_adult(self, adult_id):
-        """Whether this adult's readings are shown, or withheld with who to ask."""
-        return self.disclosure.for_record(ReadinessRecord.sensitivity, adult_id)
-
-    def can_record(self, adult_id) -> bool:
-        if not self.can_open or not self.for_adult(adult_id).visible:
-            return False
-        if self.disclosure.is_own_practitioner(adult_id):
-            return True
-        allocation = self.workbook.allocation
-        if allocation is not None and allocation.case_role in RECORDING_SOCIAL_WORK_ROLES:
-            return True
-        # The family's own team manager (who chairs its supervisions), not a service manager overseeing.
-        return is_team_manager_of(self.user, self.family.team_id)
+    sensitivity = ReadinessRecord.sensitivity

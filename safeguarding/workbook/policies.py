@@ -25,7 +25,7 @@ so a page asks it once.
 from __future__ import annotations
 
 from safeguarding.access.policies import SHOWN, FamilyDisclosure
-from safeguarding.accounts.policies import is_active_staff, manages_family
+from safeguarding.accounts.policies import is_active_staff, is_team_manager_of, manages_family
 from safeguarding.allocation.models import CaseRole
 
 from .models import Chapter, ChapterPart, FamilyAssessment
@@ -103,3 +103,47 @@ class WorkbookAccess:
             and assessment.status == FamilyAssessment.Status.SENT
             and assessment.written_by_id != self.user.pk
         )
+
+
+# Council social work roles on the case who record with the parents (MI rulers, questionnaires) as the
+# children's social workers.
+RECORDING_SOCIAL_WORK_ROLES = frozenset({CaseRole.LEAD_SOCIAL_WORKER, CaseRole.SOCIAL_WORKER})
+
+
+class AdultRecordAccess:
+    """Who opens, reads and records a capability's special-category records about the family's adults
+    (readiness readings, parent measures), in the queries FamilyDisclosure costs (three):
+
+    - the pages open to the family's team (`WorkbookAccess.in_team`);
+    - each adult's records are shown per `FamilyDisclosure.for_record(sensitivity, adult)`;
+    - recording is for those who may read them and are the adult's own practitioner, the family's lead
+      social worker or social worker, or its team manager (who chairs its supervisions), not a service
+      manager overseeing.
+
+    A capability subclasses it with its record's `sensitivity`."""
+
+    sensitivity = "adult_special"
+
+    def __init__(self, user, family, disclosure: FamilyDisclosure | None = None):
+        self.user = user
+        self.family = family
+        self.workbook = WorkbookAccess(user, family, disclosure)
+        self.disclosure = self.workbook.disclosure
+
+    @property
+    def can_open(self) -> bool:
+        return self.workbook.in_team
+
+    def for_adult(self, adult_id):
+        """Whether this adult's records are shown, or withheld with who to ask."""
+        return self.disclosure.for_record(self.sensitivity, adult_id)
+
+    def can_record(self, adult_id) -> bool:
+        if not self.can_open or not self.for_adult(adult_id).visible:
+            return False
+        if self.disclosure.is_own_practitioner(adult_id):
+            return True
+        allocation = self.workbook.allocation
+        if allocation is not None and allocation.case_role in RECORDING_SOCIAL_WORK_ROLES:
+            return True
+        return is_team_manager_of(self.user, self.family.team_id)
