@@ -172,7 +172,10 @@ def build_measures(b, families, *, seed: int, north_team_name: str) -> int:
     readings = defaultdict(list)
     for family_id, adult_id, day, stage, importance, confidence in (
         ReadinessRecord.objects.filter(family_id__in=ids)
-        .order_by("recorded_on", "created_at")
+        # An adult's readings of two behaviours share a day and the seeding moment: the seeded id breaks
+        # the tie, so the same seed gives the same measures on any database (PostgreSQL returned tied rows
+        # in varying order, and the measures drawn from them changed).
+        .order_by("recorded_on", "created_at", "pk")
         .values_list("family_id", "adult_id", "recorded_on", "stage", "importance", "confidence")
     ):
         readings[(family_id, adult_id)].append((day, (stage, importance, confidence)))
