@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguarding.audit.services import Action, audit_record, client_address
+from safeguarding.core.locks import for_update
 
 from .models import Organisation, SignInFailure, SignInLockout, Team, User
 from .policies import user_access_can_change
@@ -131,7 +132,7 @@ def two_factor_code_verify(*, actor, code: str, request) -> tuple[CodeCheck, TOT
         device = two_factor_device_for(actor)
         if device is not None:
             # Locks the device row on PostgreSQL, so two requests cannot both spend the same code.
-            device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+            device = for_update(TOTPDevice.objects).get(pk=device.pk)
             if not device.verify_is_allowed()[0]:
                 return CodeCheck.TOO_SOON, None
         verified = device is not None and device.verify_token(code)
@@ -157,7 +158,7 @@ def two_factor_device_start(*, actor) -> TOTPDevice:
 def two_factor_device_confirm(*, actor, device: TOTPDevice, code: str, request) -> bool:
     """Confirm the new authenticator app with a code from it; it then replaces any app set up before."""
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=actor, confirmed=False)
+        device = for_update(TOTPDevice.objects).get(pk=device.pk, user=actor, confirmed=False)
         if not device.verify_token(code):
             return False
         device.confirmed = True
@@ -283,7 +284,7 @@ def user_change_access(
     }
     wanted = {name: value for name, value in given.items() if value is not UNCHANGED}
     with transaction.atomic():
-        stored = User.objects.select_for_update().get(pk=user.pk)
+        stored = for_update(User.objects).get(pk=user.pk)
         changes = {
             name: value for name, value in wanted.items() if _access_value(stored, name) != _key_of(value)
         }
@@ -362,7 +363,7 @@ def team_close(*, actor, team: Team, request=None) -> Team:
     """Close a team instead of deleting it: its families, allocations and audit events keep pointing at it.
     A closed team takes no new members (user_change_access refuses)."""
     with transaction.atomic():
-        team = Team.objects.select_for_update().get(pk=team.pk)
+        team = for_update(Team.objects).get(pk=team.pk)
         if not team.is_active:
             return team
         errors = team_close_errors(team=team)
@@ -379,7 +380,7 @@ def team_close(*, actor, team: Team, request=None) -> Team:
 def team_reopen(*, actor, team: Team, request=None) -> Team:
     """Reopen a closed team, so staff may be moved into it again."""
     with transaction.atomic():
-        team = Team.objects.select_for_update().get(pk=team.pk)
+        team = for_update(Team.objects).get(pk=team.pk)
         if team.is_active:
             return team
         team.is_active = True

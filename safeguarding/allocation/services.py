@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguarding.audit.services import Action, audit_record
+from safeguarding.core.locks import for_update
 from safeguarding.people.services import family_create
 
 from .models import Allocation, CaseRole, EndReason
@@ -26,7 +27,7 @@ def allocation_create(
     request=None,
 ) -> Allocation:
     start_date = start_date or timezone.localdate()
-    open_allocations = Allocation.objects.select_for_update().filter(family=family, end_date__isnull=True)
+    open_allocations = for_update(Allocation.objects).filter(family=family, end_date__isnull=True)
     if open_allocations.filter(worker=worker).exists():
         raise ValidationError(
             {

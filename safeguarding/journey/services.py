@@ -13,6 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 
 from safeguarding.audit.services import Action, audit_record
+from safeguarding.core.locks import for_update
 from safeguarding.people.identifiers import normalise_postcode
 from safeguarding.people.models import FamilyMember, Person
 
@@ -204,7 +205,7 @@ def _end_open_looked_after_episode(record: LookedAfterEpisode, *, actor) -> Look
     if not isinstance(record, LookedAfterEpisode) or record.end_date is not None:
         return None
     current = (
-        LookedAfterEpisode.objects.select_for_update()
+        for_update(LookedAfterEpisode.objects)
         .filter(child_id=record.child_id, end_date__isnull=True)
         .exclude(pk=record.pk)
         .first()
@@ -225,7 +226,7 @@ def journey_record(*, actor, child: Person, step: str | Step, values: dict, requ
         found = spec.find(child)
         if found is None:
             raise ValidationError(spec.needs)
-        record = type(found).objects.select_for_update().get(pk=found.pk)
+        record = for_update(type(found).objects).get(pk=found.pk)
         created = False
     else:
         record = spec.model(child=child, recorded_by=actor)
@@ -277,7 +278,7 @@ def journey_correct(*, actor, record, values: dict, reason: str, request=None):
     if not reason:
         raise ValidationError({"reason": "Enter why you are correcting this record"})
     fields = CORRECTABLE_FIELDS[type(record)]
-    record = type(record).objects.select_for_update().get(pk=record.pk)
+    record = for_update(type(record).objects).get(pk=record.pk)
     old = {field.attname: getattr(record, field.attname) for field in record._meta.concrete_fields}
     before = _displayed(record, fields)
     errors = _apply(record, fields, values)
@@ -365,15 +366,13 @@ def _linked_corrections(record, old: dict) -> list[tuple[object, dict, bool]]:
                 .exists()
             )
             if not shared:
-                plans = ChildProtectionPlan.objects.select_for_update().filter(
+                plans = for_update(ChildProtectionPlan.objects).filter(
                     child_id=record.child_id, start_date=old_icpc
                 )
                 moves += [(plan, "start_date", record.icpc_date, False) for plan in plans]
     if isinstance(record, LookedAfterEpisode):
         episodes = (
-            LookedAfterEpisode.objects.select_for_update()
-            .filter(child_id=record.child_id)
-            .exclude(pk=record.pk)
+            for_update(LookedAfterEpisode.objects).filter(child_id=record.child_id).exclude(pk=record.pk)
         )
         if record.start_date != old["start_date"]:
             previous = episodes.filter(

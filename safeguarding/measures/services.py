@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from safeguarding.audit.services import Action, audit_record
 from safeguarding.core.calendar import add_working_days
+from safeguarding.core.locks import for_update
 from safeguarding.people.models import FamilyMember
 from safeguarding.workbook import drafts
 from safeguarding.workbook.models import SignificantEvent
@@ -310,7 +311,7 @@ def measure_correct(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        current = Measure.objects.select_for_update().get(pk=measure.pk)
+        current = for_update(Measure.objects).get(pk=measure.pk)
         if version != current.version:
             raise ValidationError(
                 {
@@ -372,7 +373,7 @@ def alert_close(
     if len(outcome) > OUTCOME_LIMIT:
         raise ValidationError({"outcome": f"The outcome must be {OUTCOME_LIMIT:,} characters or fewer"})
     with transaction.atomic():
-        current = MeasureAlert.objects.select_for_update().get(pk=alert.pk)
+        current = for_update(MeasureAlert.objects).get(pk=alert.pk)
         if current.closed_on is not None:
             raise ValidationError({"outcome": "This alert has already been closed"})
         current.closed_on = today

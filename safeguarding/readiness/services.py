@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguarding.audit.services import Action, audit_record
+from safeguarding.core.locks import for_update
 from safeguarding.people.models import FamilyMember
 from safeguarding.workbook.drafts import check_version, draft_discard
 
@@ -188,7 +189,7 @@ def readiness_correct(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        current = ReadinessRecord.objects.select_for_update().get(pk=record.pk)
+        current = for_update(ReadinessRecord.objects).get(pk=record.pk)
         check_version(
             current,
             version,

@@ -5,7 +5,7 @@ record is about) and brings the supervision's tasks up to date (work.supervision
 transaction.
 
 Sign-off happens exactly once, even when two people press it at the same moment: the supervision row is
-locked (select_for_update) and its status read again inside the transaction, so the second press waits
+locked (core.locks.for_update) and its status read again inside the transaction, so the second press waits
 for the first and then finds it signed off. The Workbook's cycle closes under the same lock
 (workbook.services.workbooks.cycle_close), so its chapters lock once and the next cycle opens once.
 """
@@ -22,6 +22,7 @@ from django.utils import timezone
 from safeguarding.accounts.models import User
 from safeguarding.accounts.policies import is_active_staff, team_manager_of
 from safeguarding.audit.services import Action, audit_record
+from safeguarding.core.locks import for_update
 from safeguarding.people.models import FamilyMember
 from safeguarding.workbook.drafts import check_version
 from safeguarding.workbook.services.workbooks import cycle_close, workbook_ensure
@@ -136,7 +137,7 @@ def supervision_schedule(
 
 
 def _locked(supervision) -> GroupSupervision:
-    return GroupSupervision.objects.select_for_update().select_related("family").get(pk=supervision.pk)
+    return for_update(GroupSupervision.objects).select_related("family").get(pk=supervision.pk)
 
 
 @transaction.atomic
@@ -381,9 +382,7 @@ def supervision_action_done(
     today: datetime.date,
     request=None,
 ) -> SupervisionAction:
-    action = (
-        SupervisionAction.objects.select_for_update().select_related("supervision__family").get(pk=action.pk)
-    )
+    action = for_update(SupervisionAction.objects).select_related("supervision__family").get(pk=action.pk)
     supervision = action.supervision
     if action.is_done:
         raise ValidationError("This action has already been marked done")

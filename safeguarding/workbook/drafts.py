@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from safeguarding.audit.services import Action, audit_record
+from safeguarding.core.locks import for_update
 
 from .models import TextDraft
 
@@ -68,7 +69,7 @@ class VersionConflict(Exception):
 
 def check_version(record, base_version, *, theirs: dict, yours: dict, saved_by: str = "") -> None:
     """Refuse a save that did not start from the record's current version (call inside the transaction,
-    on the row locked with select_for_update)."""
+    on the row locked with core.locks.for_update)."""
     try:
         base = int(base_version)
     except (TypeError, ValueError):
@@ -119,7 +120,7 @@ def draft_save(
         base = 0
     if not 0 <= base < 2**31:
         base = 0  # not a version this form was given: treated as "from an unknown version"
-    draft, created = TextDraft.objects.select_for_update().get_or_create(
+    draft, created = for_update(TextDraft.objects).get_or_create(
         author=actor,
         record_type=record_type,
         record_id=record_id,

@@ -16,7 +16,7 @@ the sensitivity and subject of what it was compiled from. `analysis` holds the s
 form field name (life_1, parent_1, risks, strengths, change). `proposed_factors` holds {child id: {code:
 [reasons]}} and `factors` the confirmed {child id: [codes]}.
 
-Every write takes the row with select_for_update and checks the version the worker started from
+Every write takes the row with core.locks.for_update and checks the version the worker started from
 (drafts.check_version): a second tab or a second person never silently overwrites the first.
 """
 
@@ -30,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from safeguarding.audit.services import Action, audit_record
+from safeguarding.core.locks import for_update
 from safeguarding.journey import codes
 from safeguarding.journey.services import journey_record
 from safeguarding.people.models import Person
@@ -127,7 +128,7 @@ def _audit(actor, action, assessment, request, **detail) -> None:
 
 
 def _locked(assessment: FamilyAssessment) -> FamilyAssessment:
-    return FamilyAssessment.objects.select_for_update().select_related("family").get(pk=assessment.pk)
+    return for_update(FamilyAssessment.objects).select_related("family").get(pk=assessment.pk)
 
 
 def _keep_version(record: FamilyAssessment, *, actor, comments: str = "") -> AssessmentVersion:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from safeguarding.allocation.models import ADULT_PRACTITIONER_CASE_ROLES, Allocation
 from safeguarding.audit.services import Action, audit_record
+from safeguarding.core.locks import for_update
 
 from .. import drafts, signals
 from ..models import SECTION_FIELDS, Chapter, ChapterAddendum, ChapterPart, Cycle
@@ -106,7 +107,7 @@ def chapter_save(
     Refused (VersionConflict, with both texts) if it was saved elsewhere since the form was opened: two
     tabs or two devices never silently overwrite each other."""
     today = today or timezone.localdate()
-    chapter = Chapter.objects.select_for_update().select_related("cycle").get(pk=chapter.pk)
+    chapter = for_update(Chapter.objects).select_related("cycle").get(pk=chapter.pk)
     if chapter.author_id != actor.pk:
         raise ValidationError("Only the chapter's author can change it")
     if chapter.cycle.closed_on is not None:
@@ -166,7 +167,7 @@ def chapter_addendum_add(
     *, actor, family, chapter: Chapter, part: ChapterPart, text: str, reason: str, request=None
 ) -> ChapterAddendum:
     """Add to a locked chapter. The original text stays exactly as the team read it at supervision."""
-    chapter = Chapter.objects.select_for_update().select_related("cycle").get(pk=chapter.pk)
+    chapter = for_update(Chapter.objects).select_related("cycle").get(pk=chapter.pk)
     if chapter.author_id != actor.pk:
         raise ValidationError("Only the chapter's author can add an addendum to it")
     if chapter.cycle.closed_on is None:

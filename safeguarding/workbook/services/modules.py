@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 
 from safeguarding.access.models import Sensitivity
 from safeguarding.audit.services import Action, audit_record
+from safeguarding.core.locks import for_update
 from safeguarding.people.models import FamilyMember
 
 from ..drafts import VersionConflict, check_version
@@ -75,7 +76,7 @@ def module_work_save(
     ).exists():
         raise ValidationError("Module work is recorded for the family's adults")
     pk = module_work_id(family.pk, parent.pk, module.pk)
-    work = ModuleWork.objects.select_for_update().filter(family=family, parent=parent, module=module).first()
+    work = for_update(ModuleWork.objects).filter(family=family, parent=parent, module=module).first()
     created = work is None
     if created:
         if not module.active:

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from safeguarding.audit.services import Action, audit_record
+from safeguarding.core.locks import for_update
 
 from .. import signals
 from ..models import Cycle, Workbook
@@ -66,7 +67,7 @@ def cycle_close(
     by hand, with the date. Chapters of the closed cycle are locked from then on: a change is an addendum."""
     today = today or timezone.localdate()
     _workbook, cycle = workbook_ensure(family=family, actor=actor, today=today)
-    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    cycle = for_update(Cycle.objects).get(pk=cycle.pk)
     if cycle.closed_on is not None:
         raise ValidationError("This cycle has already been closed. Open the Workbook again.")
     if closed_on is None:
