@@ -102,3 +102,39 @@ drafts.register(
         fields=lambda: services.ALERT_TEXT_FIELDS,
     )
 )
+
+
+def _judgement_writable(user, family, record_id):
+    """An unsaved DASH's reason for a current adult of the family: for whoever may record their measures."""
+    member = (
+        FamilyMember.objects.filter(family=family, person_id=uuid_or_none(record_id), left_on__isnull=True)
+        .select_related("person")
+        .first()
+    )
+    if member is None or not MeasuresAccess(user, family).can_record(member.person_id):
+        return None
+    return member.person
+
+
+def _correction_writable(user, family, record_id):
+    """A correction of a measure: for whoever may record that adult's measures."""
+    measure = Measure.objects.filter(pk=uuid_or_none(record_id), family=family).first()
+    if measure is None or not MeasuresAccess(user, family).can_record(measure.person_id):
+        return None
+    return measure
+
+
+drafts.register(
+    drafts.DraftTarget(
+        record_type=services.JUDGEMENT_DRAFT_TYPE,
+        writable=_judgement_writable,
+        fields=lambda: services.JUDGEMENT_TEXT_FIELDS,
+    )
+)
+drafts.register(
+    drafts.DraftTarget(
+        record_type=services.CORRECTION_DRAFT_TYPE,
+        writable=_correction_writable,
+        fields=lambda: services.CORRECTION_TEXT_FIELDS,
+    )
+)

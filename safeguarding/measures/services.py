@@ -358,6 +358,13 @@ def measure_correct(
 # The alert's outcome is kept as the worker's draft while it is typed (workbook.drafts; registrations.py).
 ALERT_DRAFT_TYPE = "measure-alert"
 ALERT_TEXT_FIELDS = ("outcome",)
+# A DASH's professional-judgement reason is typed while the adult is still in the room, before the measure
+# exists: its draft is keyed on the adult (one unsaved DASH per adult per worker); a correction's, on the
+# measure, with the reason for the correction.
+JUDGEMENT_DRAFT_TYPE = "measure-judgement"
+JUDGEMENT_TEXT_FIELDS = ("judgement_reason",)
+CORRECTION_DRAFT_TYPE = "measure-correction"
+CORRECTION_TEXT_FIELDS = ("judgement_reason", "reason")
 
 
 def alert_close(

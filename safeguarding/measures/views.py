@@ -116,6 +116,7 @@ def record(request, family_id, person_id, code):
     family, person, access, member_type = _person_access(request, family_id, person_id)
     _may_record(access, person, member_type)
     instrument = _instrument_for(instruments.every(), member_type, code)
+    restored = False
     if request.method == "POST":
         form = MeasureForm(request.POST, instrument=instrument)
         if form.is_valid():
@@ -132,17 +133,34 @@ def record(request, family_id, person_id, code):
             except ValidationError as error:
                 _service_errors(form, error)
             else:
+                if form.has_judgement:
+                    drafts.draft_discard(
+                        actor=request.user, record_type=services.JUDGEMENT_DRAFT_TYPE, record_id=person.pk
+                    )
                 messages.success(request, f"{instrument.name} recorded for {person.full_name}")
                 return redirect("measures:result", family.pk, person.pk, measure.pk)
     else:
-        form = MeasureForm(
-            form_data(request), instrument=instrument, initial={"administered_on": timezone.localdate()}
-        )
+        initial = {"administered_on": timezone.localdate()}
+        form = MeasureForm(form_data(request), instrument=instrument, initial=initial)
+        if form.has_judgement:
+            # Why the worker refers on their own judgement is typed with the adult in the room: the draft
+            # comes back after a time-out or a closed tab (autosave), the answers are ticked again.
+            draft = drafts.draft_for(request.user, services.JUDGEMENT_DRAFT_TYPE, person.pk)
+            initial, restored = drafts.with_draft(initial, draft, services.JUDGEMENT_TEXT_FIELDS)
+            form = MeasureForm(form_data(request), instrument=instrument, initial=initial)
         _audit_view(request, family, person, recording=instrument.code)
     return render(
         request,
         "measures/record_form.html",
-        {"family": family, "person": person, "form": form, "instrument": instrument, "correcting": None},
+        {
+            "family": family,
+            "person": person,
+            "form": form,
+            "instrument": instrument,
+            "correcting": None,
+            "restored": restored,
+            "draft": (services.JUDGEMENT_DRAFT_TYPE, person.pk) if form.has_judgement else None,
+        },
     )
 
 
@@ -203,6 +221,7 @@ def correct(request, family_id, person_id, measure_id):
     instrument = instruments.every().get((measure.instrument, measure.instrument_version))
     if instrument is None:
         raise Http404("No questionnaire found")
+    restored = False
     if request.method == "POST":
         form = MeasureCorrectForm(request.POST, instrument=instrument)
         if form.is_valid():
@@ -219,17 +238,30 @@ def correct(request, family_id, person_id, measure_id):
             except ValidationError as error:
                 _service_errors(form, error)
             else:
+                drafts.draft_discard(
+                    actor=request.user, record_type=services.CORRECTION_DRAFT_TYPE, record_id=measure.pk
+                )
                 messages.success(request, "Measure corrected. What it said before is kept with your reason")
                 return redirect("measures:result", family.pk, person.pk, measure.pk)
     else:
-        form = MeasureCorrectForm(
-            form_data(request), instrument=instrument, initial=initial_for(measure, instrument)
+        draft = drafts.draft_for(request.user, services.CORRECTION_DRAFT_TYPE, measure.pk)
+        initial, restored = drafts.with_draft(
+            initial_for(measure, instrument), draft, services.CORRECTION_TEXT_FIELDS
         )
+        form = MeasureCorrectForm(form_data(request), instrument=instrument, initial=initial)
         _audit_view(request, family, person, correcting=str(measure.pk))
     return render(
         request,
         "measures/record_form.html",
-        {"family": family, "person": person, "form": form, "instrument": instrument, "correcting": measure},
+        {
+            "family": family,
+            "person": person,
+            "form": form,
+            "instrument": instrument,
+            "correcting": measure,
+            "restored": restored,
+            "draft": (services.CORRECTION_DRAFT_TYPE, measure.pk),
+        },
     )
 
 

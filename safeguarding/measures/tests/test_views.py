@@ -268,3 +268,55 @@ def test_the_adults_page_costs_the_same_queries_whatever_the_measures(client, w)
         today=TODAY,
     )
     assert count() == small
+
+
+def test_a_dash_judgement_reason_typed_and_left_comes_back_and_goes_once_the_dash_is_saved(client, w):
+    """Nothing lost: why the worker refers on their own judgement is autosaved before the DASH exists (the
+    draft is keyed on the adult), restored when the form is opened again, and discarded once it is saved."""
+    from safeguarding.workbook.models import TextDraft
+
+    client.force_login(w.dan)
+    form = client.get(url("record", w, "dash")).content.decode()
+    save_url = reverse("workbook:draft-save", args=[w.family.pk, "measure-judgement", w.mother.pk])
+    assert f'data-autosave-url="{save_url}"' in form
+    typed = "Synthetic: she says he has threatened to take the children abroad"
+    assert client.post(save_url, {"judgement_reason": typed}).status_code == 200
+    form = client.get(url("record", w, "dash")).content.decode()
+    assert "We restored text you had not saved" in form and escape(typed) in form
+    # A questionnaire without a judgement question has nothing to restore.
+    assert "We restored text" not in client.get(url("record", w, "phq9")).content.decode()
+    # Someone who may not record the mother's measures cannot keep a draft about her either.
+    client.force_login(w.fsw)
+    assert client.post(save_url, {"judgement_reason": "x"}).status_code == 404
+    client.force_login(w.dan)
+    saved = client.post(
+        url("record", w, "dash"), post_data([0] * 24, judgement="yes", judgement_reason=typed)
+    )
+    assert saved.status_code == 302
+    assert Measure.objects.get().judgement_reason == typed
+    assert not TextDraft.objects.filter(record_type="measure-judgement").exists()
+
+
+def test_a_correction_reason_typed_and_left_comes_back(client, w):
+    from safeguarding.workbook.models import TextDraft
+
+    measure = record(w, answers=phq9([1] * 8 + [0]))
+    client.force_login(w.mhp)
+    save_url = reverse("workbook:draft-save", args=[w.family.pk, "measure-correction", measure.pk])
+    assert f'data-autosave-url="{save_url}"' in client.get(url("correct", w, measure.pk)).content.decode()
+    assert (
+        client.post(
+            save_url, {"reason": "Synthetic: item 9 was read out wrongly", "version": "1"}
+        ).status_code
+        == 200
+    )
+    form = client.get(url("correct", w, measure.pk)).content.decode()
+    assert "We restored text you had not saved" in form and "item 9 was read out wrongly" in form
+    assert (
+        client.post(
+            url("correct", w, measure.pk),
+            post_data([1] * 9, version="1", reason="Synthetic: item 9 was read out wrongly"),
+        ).status_code
+        == 302
+    )
+    assert not TextDraft.objects.filter(record_type="measure-correction").exists()
