@@ -39,6 +39,7 @@ from django.conf import settings
 from safeguarding.allocation.models import ADULT_PRACTITIONER_CASE_ROLES, Allocation, CaseRole
 from safeguarding.core import calendar
 from safeguarding.measures import instruments, scoring, work
+from safeguarding.measures.courses import courses_rebuild
 from safeguarding.measures.models import AlertKind, Measure, MeasureAlert
 from safeguarding.people.models import Family, FamilyMember
 from safeguarding.readiness.models import ReadinessRecord
@@ -279,5 +280,7 @@ def build_measures(b, families, *, seed: int, north_team_name: str) -> int:
                     north_risk_done = True
     journeys.insert_rows(Measure, measures)
     journeys.insert_rows(MeasureAlert, alerts)
+    # Inserted in bulk, past the receiver that keeps each course: every course at once.
+    courses_rebuild()
     work.measure_tasks_refresh(sorted({a["family_id"] for a in alerts if a["closed_on"] is None}, key=str))
     return len(measures)

@@ -9,4 +9,4 @@ class MeasuresConfig(AppConfig):
     def ready(self):
         # Plugs into the person and family pages, My tasks and the supervision pack through registries and
         # its selectors; nothing below it imports it (docs/architecture.md, "Layers").
-        from . import registrations  # noqa: F401
+        from . import courses, registrations  # noqa: F401

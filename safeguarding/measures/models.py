@@ -166,3 +166,30 @@ class MeasureAlert(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.closed_on is None
+
+
+class MeasureCourse(BaseModel):
+    """One adult's scored questionnaires of one kind in one family's work, summarised: how many were scored,
+    the first total and the latest (by the day administered, then when recorded).
+
+    Derived, never edited: courses.course_refresh rewrites it whenever a measure is saved (a post_save
+    receiver, so no writer can leave it stale), and courses.courses_rebuild after a bulk load. The council's
+    Parent outcomes reads about 12,000 courses instead of 90,000 measures on the large council (issue #11:
+    p95 under 300 ms). Special-category like the measures it summarises, and only ever read as aggregates."""
+
+    sensitivity = "adult_special"
+
+    family = models.ForeignKey("people.Family", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    instrument = models.CharField(max_length=30)
+    scored = models.PositiveIntegerField()
+    first_total = models.DecimalField(max_digits=6, decimal_places=1)
+    latest_total = models.DecimalField(max_digits=6, decimal_places=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["family", "person", "instrument"], name="measures_course_once")
+        ]
+
+    def __str__(self):
+        return f"{self.instrument} course for {self.person_id} in {self.family_id}"

@@ -8,15 +8,14 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import CharField, Count, Max, Min, Prefetch, Q, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Count, Prefetch, Q
 
 from safeguarding.core.charts import BLUE, Chart, line_chart, trend
 
 from .change import DETERIORATION, IMPROVEMENT, NO_RELIABLE_CHANGE, Change, compare, is_case
 from .definitions import Instrument
 from .instruments import current as instruments_current
-from .models import Measure, MeasureAlert, MeasureCorrection
+from .models import Measure, MeasureAlert, MeasureCorrection, MeasureCourse
 
 
 @dataclass
@@ -452,28 +451,15 @@ def last_quarters(today: datetime.date, count: int = QUARTERS) -> list[tuple[dat
     return [(s, _add_months(s, 3) - datetime.timedelta(days=1)) for s in starts]
 
 
-def _first_and_latest(scope):
-    """One row per adult and instrument with a scored measure: how many scored measures they have, their
-    first total and their latest (by date, then when recorded). One grouped query, worked out in the
-    database: the earliest and latest of "date time|total" as text (ISO dates and times sort as text),
-    the total read back after the bar. Faster than window functions on the large council."""
-    keyed = Concat(
-        Cast("administered_on", CharField()),
-        Value(" "),
-        Cast("created_at", CharField()),
-        Value("|"),
-        Cast("total", CharField()),
-        output_field=CharField(),
+def _first_and_latest(team_ids):
+    """One row per adult, instrument and family with a scored measure: how many scored measures they have,
+    their first total and their latest, read from the courses kept as measures are saved (courses.py)."""
+    courses = MeasureCourse.objects.all()
+    if team_ids is not None:
+        courses = courses.filter(family__team_id__in=team_ids)
+    return courses.values_list("instrument", "scored", "first_total", "latest_total").iterator(
+        chunk_size=5000
     )
-    rows = (
-        scope.filter(total__isnull=False)
-        .values("person_id", "instrument")
-        .annotate(scored=Count("pk"), first_key=Min(keyed), latest_key=Max(keyed))
-        .order_by()
-        .values_list("instrument", "scored", "first_key", "latest_key")
-    )
-    for code, scored, first, latest in rows:
-        yield code, scored, Decimal(first.rpartition("|")[2]), Decimal(latest.rpartition("|")[2])
 
 
 def _instrument_outcome(instrument: Instrument, rows: list, not_scored: int, number: int):
@@ -551,7 +537,7 @@ def council_outcomes(*, team_ids, today: datetime.date, found: dict) -> Outcomes
     if team_ids is not None:
         scope = scope.filter(family__team_id__in=team_ids)
     by_code: dict[str, list] = {}
-    for code, scored, first, latest in _first_and_latest(scope):
+    for code, scored, first, latest in _first_and_latest(team_ids):
         by_code.setdefault(code, []).append((scored, first, latest))
     unscored = dict(
         scope.filter(total__isnull=True)
