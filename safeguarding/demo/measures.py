@@ -86,34 +86,50 @@ def _severity(rng, reading) -> float:
     return max(0.03, min(0.95, value))
 
 
+_STEPS: dict[tuple[str, int], tuple] = {}
+
+
+def _item_steps(instrument) -> tuple:
+    """Per item: (number, is risk, its scores in order, the next score above each, the first position
+    giving each score). Worked out once per instrument version: the council's 88,600 measures reuse it."""
+    key = (instrument.code, instrument.version)
+    if key in _STEPS:
+        return _STEPS[key]
+    shapes = []
+    for item in instrument.items:
+        scores = sorted({item.score_of(p) for p in range(len(item.options))})
+        higher = dict(zip(scores, scores[1:], strict=False))
+        position = {}
+        for p in range(len(item.options)):
+            position.setdefault(item.score_of(p), p)
+        shapes.append((item.number, item.risk, scores, higher, position))
+    _STEPS[key] = tuple(shapes)
+    return _STEPS[key]
+
+
 def _answers(rng, instrument, target: int, *, risk_above_zero: bool) -> dict[int, int]:
     """Answers (positions) whose score is `target` as near as the items allow, the risk items at zero
     unless `risk_above_zero` (then one step above)."""
-    items = instrument.items
-    scores = {i.number: i.min_score for i in items}
-    steps = {i.number: sorted({i.score_of(p) for p in range(len(i.options))}) for i in items}
-    for item in items:
-        if item.risk:
-            scores[item.number] = steps[item.number][1 if risk_above_zero else 0]
+    shapes = _item_steps(instrument)
+    scores = {}
+    for number, risk, steps, _higher, _position in shapes:
+        scores[number] = steps[1 if risk_above_zero else 0] if risk else steps[0]
     total = sum(scores.values())
-    free = [i.number for i in items if not i.risk]
+    free = [(number, higher) for number, risk, _steps, higher, _position in shapes if not risk]
     while total < target:
         # Raise an item one step, never past the target (0/2/4 items move two at a time).
+        room = target - total
         movable = [
-            n
-            for n in free
-            if scores[n] < steps[n][-1]
-            and next(x for x in steps[n] if x > scores[n]) - scores[n] <= target - total
+            (n, up)
+            for n, higher in free
+            if (up := higher.get(scores[n])) is not None and up - scores[n] <= room
         ]
         if not movable:
             break
-        n = rng.choice(movable)
-        higher = next(x for x in steps[n] if x > scores[n])
-        total += higher - scores[n]
-        scores[n] = higher
-    return {
-        i.number: next(p for p in range(len(i.options)) if i.score_of(p) == scores[i.number]) for i in items
-    }
+        n, up = rng.choice(movable)
+        total += up - scores[n]
+        scores[n] = up
+    return {number: position[scores[number]] for number, _risk, _steps, _higher, position in shapes}
 
 
 def _working_day_in(rng, start: datetime.date, end: datetime.date) -> datetime.date:
