@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from django.db import connections
+from django.db import connections, transaction
 
 from .models import PublishedArea, PublishedFigure, StatisticalNeighbour
 
@@ -703,6 +703,17 @@ def store(derived: Derived, figure_model, area_model, neighbour_model, *, replac
         "areas": len(new),
         "neighbours": len(derived.neighbours),
     }
+
+
+def ensure_loaded() -> bool:
+    """Load the shipped table if no figure is stored, and say whether it did. The data migration fills a
+    fresh install; this is for a database emptied since (a TransactionTestCase or live-server test flushes
+    every table between tests, so browser tests call it in their fixtures). One query when loaded."""
+    if PublishedFigure.objects.exists():
+        return False
+    with transaction.atomic():
+        store(read_shipped(), PublishedFigure, PublishedArea, StatisticalNeighbour, replace_all=True)
+    return True
 
 
 # -- Selectors -----------------------------------------------------------------------------------------

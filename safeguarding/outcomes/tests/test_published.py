@@ -152,6 +152,17 @@ def test_the_selectors_use_a_handful_of_queries(django_assert_max_num_queries):
         published.neighbours(PETERBOROUGH)
 
 
+def test_a_database_emptied_since_the_migration_is_filled_again_from_the_shipped_table(
+    django_assert_num_queries,
+):
+    with django_assert_num_queries(1):
+        assert published.ensure_loaded() is False
+    PublishedFigure.objects.all().delete()
+    StatisticalNeighbour.objects.all().delete()
+    assert published.ensure_loaded() is True
+    assert by_year(published.comparison(PETERBOROUGH, "cla_at31_rate"))[2025].neighbours == 79.5
+
+
 def test_an_unknown_measure_is_refused():
     with pytest.raises(KeyError):
         published.comparison(PETERBOROUGH, "care_proceedings")
