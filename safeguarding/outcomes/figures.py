@@ -189,6 +189,21 @@ def _overlaps(start: datetime.date, end: datetime.date | None, period: Period) -
     return start <= period.end and (end is None or end >= period.start)
 
 
+def _count_between(days: list[datetime.date], period: Period) -> int:
+    """How many of these sorted days fall in the period."""
+    return bisect_right(days, period.end) - bisect_left(days, period.start)
+
+
+@dataclass
+class VisitSchedule:
+    """A plan's statutory visits: the days they fell due, and those not met by a seen visit in time."""
+
+    start: datetime.date
+    end: datetime.date | None
+    due: list[datetime.date] = field(default_factory=list)
+    missed: list[datetime.date] = field(default_factory=list)
+
+
 # ---- The records, read once -------------------------------------------------------------------------------
 
 
@@ -396,6 +411,14 @@ class OwnFigures:
         self.scope = scope or Scope.council()
         self.records = records or Records(self.scope)
         self._schedules: tuple | None = None
+        self._dates: dict = {}
+
+    def _sorted(self, records: str, column: int) -> list[datetime.date]:
+        """One column of dates of a kind of record, sorted, so a period's count is two bisections."""
+        key = (records, column)
+        if key not in self._dates:
+            self._dates[key] = sorted(row[column] for row in getattr(self.records, records))
+        return self._dates[key]
 
     # -- looked after
 
@@ -411,7 +434,7 @@ class OwnFigures:
         return len({child for child, start, end, _ in self.records.cp_plans if _open_on(start, end, day)})
 
     def cp_plans_started(self, period: Period) -> int:
-        return sum(1 for _, start, _, _ in self.records.cp_plans if start in period)
+        return _count_between(self._sorted("cp_plans", 1), period)
 
     def second_cp_plans(self, period: Period) -> tuple[int, int]:
         """(plans started in the period that were second or subsequent, plans started in the period)."""
@@ -436,10 +459,10 @@ class OwnFigures:
         return len({child for child, _, start, end in self.records.cin_plans if _open_on(start, end, day)})
 
     def cin_plans_started(self, period: Period) -> int:
-        return sum(1 for _, _, start, _ in self.records.cin_plans if start in period)
+        return _count_between(self._sorted("cin_plans", 2), period)
 
     def referrals(self, period: Period) -> int:
-        return sum(1 for _, _, day, _ in self.records.referrals if day in period)
+        return _count_between(self._sorted("referrals", 2), period)
 
     def re_referrals(self, period: Period) -> tuple[int, int]:
         """(referrals in the period within 12 months of the child's previous referral, referrals)."""
@@ -457,7 +480,7 @@ class OwnFigures:
     # -- care proceedings
 
     def care_applications(self, period: Period) -> int:
-        return sum(1 for _, day in self.records.applications if day in period)
+        return _count_between(self._sorted("applications", 1), period)
 
     # -- the headline figures of a period
 
@@ -664,45 +687,57 @@ class OwnFigures:
             scope=self.scope.label,
         )
 
-    def visit_schedules(self, until: datetime.date) -> list[tuple[datetime.date, datetime.date | None, list]]:
-        """Each plan's (start, end, [(due date, met)]): the visits it was due up to its end and `until`.
+    def visit_schedules(self, since: datetime.date, until: datetime.date) -> list[VisitSchedule]:
+        """The visiting schedule of each plan open at some time from `since` to `until`, up to its end and
+        `until`.
 
         The clock is journey.clocks.next_visit_due with the local standards (CP_VISIT_WORKING_DAYS,
         CIN_VISIT_WORKING_DAYS), from the plan's start, then from each visit where the child was seen: a
         visit is due that many working days after the last, and is met by a seen visit on or before it. A
         missed visit starts the clock again from its due date, so a plan left unvisited misses one visit
         each interval. Whether a due date was met depends only on the visits up to it, so schedules built
-        to a later `until` are reused for an earlier one."""
-        if self._schedules is not None and self._schedules[0] >= until:
-            return self._schedules[1]
+        for a wider span of days are reused for a narrower one."""
+        cached = self._schedules
+        if cached is not None and cached[0] <= since and cached[1] >= until:
+            return cached[2]
         schedules = []
         visits = self.records.seen_visits
+        # Many plans share days: each (day, standard) is worked out on the calendar once.
+        next_due: dict = {}
         plans = [(c, s, e, settings.CP_VISIT_WORKING_DAYS) for c, s, e, _ in self.records.cp_plans]
         plans += [(c, s, e, settings.CIN_VISIT_WORKING_DAYS) for c, _, s, e in self.records.cin_plans]
         for child, start, end, every in plans:
+            if start > until or (end is not None and end < since):
+                continue
             last = until if end is None else min(end, until)
             days = visits.get(child, [])
             # Visits during the plan (on or after its first day), to the last day counted.
             days = days[bisect_left(days, start) : bisect_right(days, last)]
-            due_dates = []
+            schedule = VisitSchedule(start, end)
             anchor, position = start, 0
             while True:
-                due = clocks.next_visit_due(anchor, every_working_days=every)
+                due = next_due.get((anchor, every))
+                if due is None:
+                    due = next_due[anchor, every] = clocks.next_visit_due(anchor, every_working_days=every)
                 if due > last:
                     break
                 while position < len(days) and days[position] <= anchor:
                     position += 1
                 visit = days[position] if position < len(days) else None
-                due_dates.append((due, visit is not None and visit <= due))
+                schedule.due.append(due)
+                if visit is None or visit > due:
+                    schedule.missed.append(due)
                 anchor = due if visit is None else visit
-            schedules.append((start, end, due_dates))
-        self._schedules = (until, schedules)
+            schedules.append(schedule)
+        self._schedules = (since, until, schedules)
         return schedules
 
     def visits_in_time(self, period: Period) -> Figure:
-        schedules = self.visit_schedules(period.end)
-        due = [met for _, _, dates in schedules for day, met in dates if day in period]
-        met = sum(due)
+        due = missed = 0
+        for schedule in self.visit_schedules(period.start, period.end):
+            due += _count_between(schedule.due, period)
+            missed += _count_between(schedule.missed, period)
+        met = due - missed
         return Figure(
             key="visits_in_time",
             label="Plan visits made on time",
@@ -713,17 +748,20 @@ class OwnFigures:
             "share of all that fell due.",
             start=period.start,
             end=period.end,
-            value=_share(met, len(due)),
+            value=_share(met, due),
             numerator=met,
-            denominator=len(due),
+            denominator=due,
             scope=self.scope.label,
         )
 
     def plans_visits_not_met(self, period: Period) -> tuple[int, int]:
         """(plans open in the period with a visit due in it that was not made on time, plans open in it)."""
-        schedules = self.visit_schedules(period.end)
-        open_plans = [dates for start, end, dates in schedules if _overlaps(start, end, period)]
-        missed = sum(1 for dates in open_plans if any(day in period and not met for day, met in dates))
+        open_plans = [
+            schedule
+            for schedule in self.visit_schedules(period.start, period.end)
+            if _overlaps(schedule.start, schedule.end, period)
+        ]
+        missed = sum(1 for schedule in open_plans if _count_between(schedule.missed, period))
         return missed, len(open_plans)
 
     # -- caseload
@@ -756,7 +794,7 @@ class OwnFigures:
         """One row per month, the indicators councils in the national trial returned each month."""
         periods = list(periods)
         if periods:
-            self.visit_schedules(max(p.end for p in periods))
+            self.visit_schedules(min(p.start for p in periods), max(p.end for p in periods))
         rows = []
         for period in periods:
             looked_after = self.looked_after_at(period.end)
