@@ -482,6 +482,39 @@ class OwnFigures:
     def care_applications(self, period: Period) -> int:
         return _count_between(self._sorted("applications", 1), period)
 
+    # -- the children behind a figure (a manager's drill-down; the caller applies access rules and audits)
+
+    DRILLABLE = (
+        "started_looked_after",
+        "looked_after_at",
+        "cp_plans_at",
+        "cp_plans_started",
+        "care_applications",
+        "children_in_need_at",
+        "referrals",
+    )
+
+    def children_behind(self, key: str, period: Period) -> set[uuid.UUID]:
+        """The ids of the children a headline count is made of, for the period (a figure "at" a date:
+        at the period's last day). Counts of records (plans started, referrals) can be more than the
+        children: a child referred twice is one child here."""
+        at = period.end
+        if key == "started_looked_after":
+            return {p.child_id for p in self.records.care_periods if p.start in period}
+        if key == "looked_after_at":
+            return {p.child_id for p in self.records.care_periods if _open_on(p.start, p.end, at)}
+        if key == "cp_plans_at":
+            return {child for child, start, end, _ in self.records.cp_plans if _open_on(start, end, at)}
+        if key == "cp_plans_started":
+            return {child for child, start, _, _ in self.records.cp_plans if start in period}
+        if key == "care_applications":
+            return {child for child, day in self.records.applications if day in period}
+        if key == "children_in_need_at":
+            return {child for _, child, start, end in self.records.referrals if _open_on(start, end, at)}
+        if key == "referrals":
+            return {child for _, child, day, _ in self.records.referrals if day in period}
+        raise ValueError(f"no drill-down for {key!r}: one of {', '.join(self.DRILLABLE)}")
+
     # -- the headline figures of a period
 
     def headline(self, period: Period, *, population: int | None = None) -> list[Figure]:
@@ -892,4 +925,45 @@ def measures(scope: Scope, period: Period, *, figures: OwnFigures | None = None)
         "icpcs_in_time": own.icpcs_in_time(period).as_dict(),
         "visits_in_time": own.visits_in_time(period).as_dict(),
         "caseload": own.caseload(period.end).as_dict(),
+    }
+
+
+def snapshot(
+    scope: Scope,
+    *,
+    first_month: datetime.date,
+    as_of: datetime.date,
+    population: int | None = None,
+) -> dict:
+    """Everything the outcomes page shows from the council's own records, as JSON-ready data: the
+    monthly indicator table for each complete month from `first_month` to the month before `as_of`'s,
+    the headline figures and measures of each complete DfE year from `first_month`'s, and the complete
+    18-month referral cohorts. One read of each kind of record (a handful of queries in all)."""
+    from .cohorts import referral_cohorts
+
+    own = OwnFigures(scope)
+    last_month_end = as_of.replace(day=1) - ONE_DAY
+    complete_months = months(first_month, last_month_end) if first_month <= last_month_end else []
+    years = []
+    year = dfe_year_of(first_month)
+    while year.end < as_of:
+        years.append(year)
+        year = dfe_year(year.end.year + 1)
+    return {
+        "scope": scope.label,
+        "as_of": as_of.isoformat(),
+        "population": population,
+        "monthly": own.monthly_table(complete_months, population=population),
+        "monthly_definitions": MONTHLY_TABLE_DEFINITIONS,
+        "years": [
+            {
+                "label": y.label,
+                "start": y.start.isoformat(),
+                "end": y.end.isoformat(),
+                "headline": [f.as_dict() for f in own.headline(y, population=population)],
+                "measures": measures(scope, y, figures=own),
+            }
+            for y in years
+        ],
+        "cohorts": [c.as_dict() for c in referral_cohorts(scope, first_month, as_of, records=own.records)],
     }

@@ -42,6 +42,7 @@ from safeguarding.outcomes.figures import (
     months,
     periods_of_care,
     rate_per_10k,
+    snapshot,
 )
 from safeguarding.people.tests.factories import FamilyFactory, FamilyMemberFactory, PersonFactory
 
@@ -433,3 +434,37 @@ def test_three_years_of_months_take_a_fixed_number_of_queries(django_assert_max_
         for year in (2023, 2024, 2025):
             own.headline(dfe_year(year))
             measures(own.scope, dfe_year(year), figures=own)
+    with django_assert_max_num_queries(12):
+        found = snapshot(Scope.council(), first_month=d(2022, 4, 1), as_of=d(2025, 4, 1))
+    assert len(found["monthly"]) == 36 and len(found["years"]) == 3
+
+
+@pytest.mark.django_db
+def test_a_manager_can_see_which_children_make_up_a_count_each_once():
+    child = ChildFactory()
+    EpisodeOfNeedFactory(child=child, referral_date=d(2024, 5, 10), closure_date=d(2024, 6, 1))
+    EpisodeOfNeedFactory(child=child, referral_date=d(2024, 9, 2))
+    short_breaks = LookedAfterEpisodeFactory(start_date=d(2024, 6, 1), legal_status=V3).child
+    in_care = LookedAfterEpisodeFactory(start_date=d(2024, 6, 1)).child
+    own = figures()
+    assert own.referrals(YEAR) == 2
+    assert own.children_behind("referrals", YEAR) == {child.pk}
+    assert own.children_behind("children_in_need_at", YEAR) == {child.pk}
+    assert own.children_behind("looked_after_at", YEAR) == {in_care.pk}
+    assert short_breaks.pk not in own.children_behind("started_looked_after", YEAR)
+    with pytest.raises(ValueError):
+        own.children_behind("re_referrals", YEAR)
+
+
+@pytest.mark.django_db
+def test_a_snapshot_holds_only_complete_months_years_and_cohorts_as_json():
+    EpisodeOfNeedFactory(referral_date=d(2023, 4, 3))
+    found = snapshot(Scope.council(), first_month=d(2023, 4, 1), as_of=d(2025, 4, 15), population=30_000)
+    # April 2023 to March 2025: the month of as_of is not over.
+    assert (found["monthly"][0]["month"], found["monthly"][-1]["month"]) == ("2023-04-01", "2025-03-01")
+    assert [y["label"] for y in found["years"]] == ["2023-24", "2024-25"]
+    # Cohorts complete by 15 April 2025: September 2023 (30 September + 18 months = 30 March 2025) is the
+    # last; October's (30 April 2025) is not.
+    assert [c["month"] for c in found["cohorts"]] == [f"2023-{m:02d}-01" for m in range(4, 10)]
+    assert found["cohorts"][0]["referred"] == 1
+    assert json.loads(json.dumps(found))["as_of"] == "2025-04-15"
