@@ -59,6 +59,8 @@ from safeguarding.people.models import FamilyMember, Person
 
 ONE_DAY = datetime.timedelta(days=1)
 PER = 10_000
+# Figures resting on fewer children or records than this are flagged as unstable.
+SMALL_NUMBER = 10
 
 # ---- Scope and periods ------------------------------------------------------------------------------------
 
@@ -165,8 +167,15 @@ class Figure:
     rate: float | None = None
     scope: str = ""
 
+    @property
+    def unstable(self) -> bool:
+        """Fewer than 10 behind it (the count, or a share's denominator): the page flags it as unstable
+        (issue #12: small numbers move a rate a long way by chance)."""
+        behind = self.denominator if self.denominator is not None else self.value
+        return behind is not None and behind < SMALL_NUMBER
+
     def as_dict(self) -> dict:
-        return _jsonable(dataclasses.asdict(self))
+        return _jsonable({**dataclasses.asdict(self), "unstable": self.unstable})
 
 
 def rate_per_10k(count: int | None, population: int | None) -> float | None:

@@ -468,3 +468,15 @@ def test_a_snapshot_holds_only_complete_months_years_and_cohorts_as_json():
     assert [c["month"] for c in found["cohorts"]] == [f"2023-{m:02d}-01" for m in range(4, 10)]
     assert found["cohorts"][0]["referred"] == 1
     assert json.loads(json.dumps(found))["as_of"] == "2025-04-15"
+
+
+@pytest.mark.django_db
+def test_a_figure_resting_on_fewer_than_10_is_flagged_unstable():
+    for n in range(10):
+        EpisodeOfNeedFactory(referral_date=d(2024, 5, 1 + n))
+    found = by_key(figures().headline(YEAR))
+    assert found["referrals"].as_dict()["unstable"] is False  # 10 referrals
+    assert found["re_referrals"].unstable is False  # a share of 10
+    assert found["cp_plans_at"].unstable is True  # 0
+    assert found["second_cp_plans"].unstable is True  # a share of no plans at all: no figure
+    assert found["second_cp_plans"].value is None
