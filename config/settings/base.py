@@ -118,7 +118,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "casefile:my-families"
+# The start page: My families, or the page a capability claims for the user (casefile.home).
+LOGIN_REDIRECT_URL = "casefile:home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -11,3 +11,19 @@ class OutcomesConfig(AppConfig):
     name = "safeguarding.outcomes"
     label = "outcomes"
     verbose_name = "Outcomes"
+
+    def ready(self):
+        from safeguarding.core.navigation import NavigationEntry, register
+
+        from .policies import outcomes_lands_here, outcomes_shown
+
+        register(
+            NavigationEntry(
+                "Outcomes",
+                "outcomes:home",
+                47,
+                outcomes_shown,
+                active_namespace="outcomes",
+                lands=outcomes_lands_here,
+            )
+        )

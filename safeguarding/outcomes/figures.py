@@ -853,6 +853,7 @@ class OwnFigures:
                     "cp_plans_started": self.cp_plans_started(period),
                     "cp_plans_open": self.cp_plans_at(period.end),
                     "referrals": self.referrals(period),
+                    "care_applications": self.care_applications(period),
                     "cases_per_social_worker": self.caseload(period.end).value,
                     "plans_visits_not_met": missed,
                     "plans_open": plans,
@@ -871,6 +872,7 @@ MONTHLY_TABLE_DEFINITIONS = {
     "cp_plans_started": DEFINITIONS["cp_plans_started"][1],
     "cp_plans_open": f"Children with a child protection plan {OPEN_NOTE} (the month's last day).",
     "referrals": DEFINITIONS["referrals"][1],
+    "care_applications": DEFINITIONS["care_applications"][1],
     "cases_per_social_worker": "Families allocated to qualified social workers on the month's last day, "
     "per social worker holding any.",
     "plans_visits_not_met_share": "Child protection and child in need plans open at any time in the "

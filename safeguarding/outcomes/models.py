@@ -69,3 +69,25 @@ class StatisticalNeighbour(models.Model):
 
     def __str__(self):
         return f"{self.la_code} #{self.rank}: {self.neighbour_code} ({self.closeness})"
+
+
+class OutcomeSnapshot(models.Model):
+    """The council's own figures for one scope (the whole council, or one team), worked out from its
+    records by services.snapshot_refresh and read by the pages (figures.snapshot gives the payload).
+
+    Working the figures out takes seconds on a large council (every period of care, plan and referral
+    since the first month shown), so the pages read the last refresh and say when it was: each night
+    (`manage.py outcomes_refresh`), or when a user presses "Work the figures out again". Aggregates only:
+    no name or record identifier is stored."""
+
+    COUNCIL = "council"
+
+    # "council", or the team's id.
+    scope_key = models.CharField(max_length=40, unique=True)
+    scope_label = models.CharField(max_length=200)
+    as_of = models.DateField()
+    computed_at = models.DateTimeField()
+    payload = models.JSONField()
+
+    def __str__(self):
+        return f"Outcomes for {self.scope_label} as at {self.as_of}"

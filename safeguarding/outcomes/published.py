@@ -773,9 +773,14 @@ def comparison(la_code: str, measure_code: str) -> list[ComparisonRow]:
     """Each published year of `measure_code` for the council, its neighbours' comparator (median of those
     with a value for rates and percentages, sum for counts, with how many had one), its region and England,
     oldest year first. Three queries, whatever the number of years."""
-    measure = MEASURES_BY_CODE.get(measure_code)
-    if measure is None:
+    if measure_code not in MEASURES_BY_CODE:
         raise KeyError(f"unknown measure {measure_code!r}")
+    return comparisons(la_code, [measure_code])[measure_code]
+
+
+def comparisons(la_code: str, measure_codes) -> dict[str, list[ComparisonRow]]:
+    """comparison() for several measures at once (the overview of every figure): three queries."""
+    measures = [MEASURES_BY_CODE[code] for code in measure_codes]
     la_code = str(la_code)
     neighbour_codes = list(
         StatisticalNeighbour.objects.filter(la_code=la_code)
@@ -786,37 +791,41 @@ def comparison(la_code: str, measure_code: str) -> list[ComparisonRow]:
         PublishedArea.objects.filter(code=la_code).values_list("region_code", flat=True).first() or ""
     )
     wanted = {la_code, ENGLAND, region_code, *neighbour_codes} - {""}
-    by_year: dict[int, dict[str, tuple]] = {}
-    for code, year, value, marker in PublishedFigure.objects.filter(
-        measure=measure_code, area_code__in=wanted
-    ).values_list("area_code", "year", "value", "marker"):
-        by_year.setdefault(year, {})[code] = (value, marker)
-    rows = []
-    for year in sorted(by_year):
-        cells = by_year[year]
-        values = [cells[c][0] for c in neighbour_codes if c in cells and cells[c][0] is not None]
-        if not values:
-            comparator = None
-        elif measure.comparator == "sum":
-            comparator = float(sum(values))
-        else:
-            comparator = float(statistics.median(values))
-        council_value, council_marker = cells.get(la_code, (None, ""))
-        rows.append(
-            ComparisonRow(
-                year=year,
-                council=council_value,
-                council_marker=council_marker,
-                neighbours=comparator,
-                neighbours_with_value=len(values),
-                neighbours_total=len(neighbour_codes),
-                method=measure.comparator,
-                region=cells.get(region_code, (None, ""))[0],
-                region_code=region_code,
-                england=cells.get(ENGLAND, (None, ""))[0],
+    by_measure: dict[str, dict[int, dict[str, tuple]]] = {m.code: {} for m in measures}
+    for measure_code, code, year, value, marker in PublishedFigure.objects.filter(
+        measure__in=[m.code for m in measures], area_code__in=wanted
+    ).values_list("measure", "area_code", "year", "value", "marker"):
+        by_measure[measure_code].setdefault(year, {})[code] = (value, marker)
+    found = {}
+    for measure in measures:
+        by_year = by_measure[measure.code]
+        rows = []
+        for year in sorted(by_year):
+            cells = by_year[year]
+            values = [cells[c][0] for c in neighbour_codes if c in cells and cells[c][0] is not None]
+            if not values:
+                comparator = None
+            elif measure.comparator == "sum":
+                comparator = float(sum(values))
+            else:
+                comparator = float(statistics.median(values))
+            council_value, council_marker = cells.get(la_code, (None, ""))
+            rows.append(
+                ComparisonRow(
+                    year=year,
+                    council=council_value,
+                    council_marker=council_marker,
+                    neighbours=comparator,
+                    neighbours_with_value=len(values),
+                    neighbours_total=len(neighbour_codes),
+                    method=measure.comparator,
+                    region=cells.get(region_code, (None, ""))[0],
+                    region_code=region_code,
+                    england=cells.get(ENGLAND, (None, ""))[0],
+                )
             )
-        )
-    return rows
+        found[measure.code] = rows
+    return found
 
 
 def child_population(la_code: str, year: int) -> int | None:
