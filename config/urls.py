@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("safeguarding.workbook.urls")),
     path("", include("safeguarding.readiness.urls")),
     path("", include("safeguarding.measures.urls")),
+    path("", include("safeguarding.outcomes.urls")),
     path("", include("safeguarding.supervision.urls")),
     path("", include("safeguarding.tasks.urls")),
 ]

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "safeguarding.supervision",
     "safeguarding.casefile",
     "safeguarding.governance",
+    "safeguarding.outcomes",
     "safeguarding.demo",
 ]
 
@@ -117,7 +118,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:sign-in"
-LOGIN_REDIRECT_URL = "casefile:my-families"
+# The start page: My families, or the page a capability claims for the user (casefile.home).
+LOGIN_REDIRECT_URL = "casefile:home"
 LOGOUT_REDIRECT_URL = "accounts:sign-in"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -235,3 +237,16 @@ MARAC_REFERRAL_WORKING_DAYS = int(os.environ.get("MARAC_REFERRAL_WORKING_DAYS", 
 # England and Wales bank holidays: bundled in journey/data and updated with `manage.py bank_holidays_update`;
 # set this to use another copy of GOV.UK's file without a code change. Never fetched at run time.
 BANK_HOLIDAYS_FILE = os.environ.get("BANK_HOLIDAYS_FILE") or None
+
+# Outcomes (issue #12). The council's local authority code (the DfE's "old_la_code", three digits) picks
+# its published figures and statistical neighbours from the comparator table. The demo council borrows
+# Peterborough's (874) so that a fresh install shows real published comparators; a council sets its own.
+COUNCIL_LA_CODE = os.environ.get("COUNCIL_LA_CODE", "874")
+# Children aged 0-17 in the council's area, the denominator of every rate. Empty: the ONS mid-year estimate
+# for COUNCIL_LA_CODE from the comparator table (the latest year for later years).
+COUNCIL_CHILD_POPULATION = (
+    int(os.environ["COUNCIL_CHILD_POPULATION"]) if os.environ.get("COUNCIL_CHILD_POPULATION") else None
+)
+# The day the council started working Family Safeguarding, marked on every outcome chart (ISO date).
+# Empty: no mark, and the before-and-after view says the date is not set.
+FAMILY_SAFEGUARDING_STARTED = os.environ.get("FAMILY_SAFEGUARDING_STARTED") or None

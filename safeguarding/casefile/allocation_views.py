@@ -24,6 +24,7 @@ from safeguarding.allocation.forms import EndAllocationForm
 from safeguarding.allocation.models import Allocation
 from safeguarding.allocation.policies import allocation_can_manage, teams_visible_to
 from safeguarding.audit.services import audit_list
+from safeguarding.core import navigation
 from safeguarding.core.forms import add_service_errors, form_data
 from safeguarding.people.models import Person
 
@@ -32,7 +33,8 @@ from .forms import AllocationWithCaseloadForm
 
 
 def home(request):
-    return redirect("casefile:my-families")
+    # A capability may claim the user's start page (the performance analyst starts on Outcomes).
+    return redirect(navigation.landing_for(request.user) or "casefile:my-families")
 
 
 # ?team=all: every team the user may see (a service manager's whole service).

@@ -87,6 +87,9 @@ class Chart:
     bottom: int = HEIGHT - BOTTOM
     # The key: one entry per series, unless a single series needs none (its title names it).
     show_key: bool = True
+    # (x, label): a dated event drawn as a dashed upright line (the day a council started Family
+    # Safeguarding); the description says it too.
+    marks: tuple[tuple[float, str], ...] = ()
 
     @property
     def plot_width(self) -> int:
@@ -109,6 +112,19 @@ def _x(index: int, count: int) -> float:
     return LEFT + PLOT_W * index / (count - 1)
 
 
+def _x_of_day(day: datetime.date, dates: Sequence[datetime.date]) -> float | None:
+    """Where a day falls between the dated readings (linearly between its neighbours); None outside them."""
+    count = len(dates)
+    for index in range(count - 1):
+        before, after = dates[index], dates[index + 1]
+        if before <= day <= after:
+            fraction = (day - before).days / ((after - before).days or 1)
+            return _x(index, count) + fraction * (_x(index + 1, count) - _x(index, count))
+    if count and day == dates[-1]:
+        return _x(count - 1, count)
+    return None
+
+
 def line_chart(
     *,
     title: str,
@@ -120,6 +136,7 @@ def line_chart(
     y_step: float,
     bands: Sequence[tuple[float, float, str]] = (),
     show_key: bool = True,
+    marks: Sequence[tuple[datetime.date, str]] = (),
 ) -> Chart:
     """A chart of values taken on `dates` (oldest first), evenly spaced by reading and dated below.
 
@@ -157,6 +174,7 @@ def line_chart(
     while value <= y_max + 1e-9:
         ticks.append((y_of(value), f"{value:g}"))
         value += y_step
+    placed = tuple((x, label) for day, label in marks if (x := _x_of_day(day, dates)) is not None)
     return Chart(
         title=title,
         description=description,
@@ -167,4 +185,5 @@ def line_chart(
         x_ticks=x_ticks,
         bands=tuple(areas),
         show_key=show_key,
+        marks=placed,
     )

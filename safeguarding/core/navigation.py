@@ -21,6 +21,8 @@ class NavigationEntry:
     active_on: frozenset[str] = field(default_factory=frozenset)
     # Or a whole URL namespace (the audit pages).
     active_namespace: str = ""
+    # Whether this page is where the user starts after signing in (no query): the analyst's outcomes.
+    lands: Callable[[object], bool] | None = None
 
 
 _ENTRIES: dict[str, NavigationEntry] = {}
@@ -32,6 +34,11 @@ def register(entry: NavigationEntry) -> None:
 
 def entries() -> list[NavigationEntry]:
     return sorted(_ENTRIES.values(), key=lambda e: e.order)
+
+
+def landing_for(user) -> str | None:
+    """The URL name of the page the user starts on, if a capability claims them; else None (My families)."""
+    return next((e.url_name for e in entries() if e.lands is not None and e.lands(user)), None)
 
 
 def navigation(request):

@@ -330,6 +330,7 @@ LISTS = {
     "my_tasks": "My tasks",
     "team_overdue": "a team's overdue work (Timeliness)",
     "team_supervisions": "the team's group supervisions",
+    "outcome_children": "the children behind an outcome figure (Outcomes)",
 }
 
 

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_http_methods
 
 from safeguarding.access.policies import family_can_view, people_visible_to
 from safeguarding.audit.services import Action, audit_record
+from safeguarding.core.exports import csv_response
 
 from . import selectors, services
-from .exports import csv_response
 from .forms import AccessLogFilterForm, AuditLookupForm, ReportPeriodForm
 from .policies import (
     access_family_log,

@@ -33,7 +33,9 @@ LAYERS: list[tuple[str, ...]] = [
     # (validated questionnaires, their scores, safety alerts): beside each other, neither imports the other.
     ("readiness", "measures"),
     ("supervision",),  # group case supervision: schedule, pack, meeting record, actions; closes cycles
-    ("governance",),  # reports: information governance (who has seen, unusual access, subject access)
+    # Reports: information governance (who has seen, unusual access, subject access); outcomes (the council's
+    # figures beside its statistical neighbours', the national trial's measures). Neither imports the other.
+    ("governance", "outcomes"),
     ("casefile",),  # the family and person pages, caseloads: read every layer below, link to the reports
     ("demo",),  # the synthetic council: may import everything
 ]

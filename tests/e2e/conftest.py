@@ -47,12 +47,18 @@ def new_page(browser):
         ctx.close()
 
 
+# Where a persona starts after signing in, when it is not My families: (path, the page's heading).
+START_PAGES = {"priya": ("/outcomes/", "Outcomes")}
+
+
 def sign_in(page: Page, live_server, username: str, password: str = DEMO_PASSWORD) -> Page:
-    """Sign in as a demo persona through the sign-in form and land on My families."""
+    """Sign in as a demo persona through the sign-in form and land on their start page (My families, or
+    Outcomes for the performance analyst)."""
     page.goto(live_server.url + "/accounts/sign-in/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"/my-families/$"))
-    expect(page.get_by_role("heading", level=1, name="My families")).to_be_visible()
+    path, heading = START_PAGES.get(username, ("/my-families/", "My families"))
+    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+    expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
     return page

@@ -179,6 +179,8 @@ def url_for(column: str, world, *, family_id=None, person_id=None, allocation_id
         },
     }.get(column, {})
     url = reverse(name, kwargs=kwargs)
+    if column == "och":  # the drill-down names its figure and period in the query
+        url += "?figure=cp_plans_at&period=2025-y"
     return url
 
 
@@ -186,6 +188,7 @@ def url_for(column: str, world, *, family_id=None, person_id=None, allocation_id
 POST_ONLY = {
     "wchs": lambda w: {},
     "drft": lambda w: {"version": "1", "part-x-worries": "Typed by someone else"},
+    "orf": lambda w: {"next": "outcomes:home"},
 }
 
 

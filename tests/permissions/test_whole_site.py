@@ -24,6 +24,7 @@ from tests.permissions import (
     test_governance,
     test_journey,
     test_measures,
+    test_outcomes,
     test_readiness,
     test_supervision,
     test_tasks,
@@ -48,6 +49,7 @@ APPS = (
     test_workbook,
     test_readiness,
     test_measures,
+    test_outcomes,
     test_supervision,
 )
 
@@ -62,7 +64,7 @@ EXPECTED = {
 OUTSIDE_MATRIX = {
     "accounts:sign-in": "public: where everyone signs in",
     "accounts:sign-out": "ends the user's own session; shows no case data",
-    "casefile:home": "only redirects to My families",
+    "casefile:home": "only redirects to the user's start page (My families, or Outcomes for an analyst)",
     "accounts:account": "the user's own account; shows no case data",
     "accounts:two-factor-code": "the second sign-in step; shows no case data",
     "accounts:two-factor-set-up": "sets up the user's own authenticator app; shows no case data",

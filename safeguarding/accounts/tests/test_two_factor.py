@@ -275,7 +275,9 @@ def test_admin_pages_need_the_second_step_too(client, db):
 
 def test_where_optional_a_user_without_an_app_signs_straight_in(client, user):
     response = sign_in(client, user)
-    assert response["Location"] == MY_FAMILIES
+    # The start page: casefile:home sends a social worker on to My families.
+    assert response["Location"] == reverse("casefile:home")
+    assert client.get(response["Location"])["Location"] == MY_FAMILIES
     assert client.get(MY_FAMILIES).status_code == 200
     assert AuditEvent.objects.get(action=Action.SIGN_IN).detail == {"second_step": "none"}
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from safeguarding.accounts.tests.factories import UserFactory
 from safeguarding.audit.models import AuditEvent
 from safeguarding.audit.services import audit_record
-from safeguarding.governance.exports import FORMULA_PREFIXES, neutralise
+from safeguarding.core.exports import FORMULA_PREFIXES, neutralise
 
 Action = AuditEvent.Action
 HOSTILE_USERNAME = '=HYPERLINK("http://evil.invalid","Click")'

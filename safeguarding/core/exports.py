@@ -1,4 +1,4 @@
-"""CSV downloads of the audit log that are safe to open in a spreadsheet.
+"""CSV downloads that are safe to open in a spreadsheet (the audit log, the outcome figures).
 
 A cell that begins with =, +, - or @ (or a tab or carriage return, which some spreadsheets skip before
 reading a formula) is run as a formula by Excel and LibreOffice: a worker's name or a typed reason such as
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import decimal
 from collections.abc import Iterable, Iterator
 
 from django.http import StreamingHttpResponse
@@ -23,6 +24,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d"
 def neutralise(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, int | float | decimal.Decimal) and not isinstance(value, bool):
+        return str(value)  # a number is never a formula, and -0.5 must stay a number
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
     text = str(value)
@@ -44,6 +47,6 @@ def csv_response(name: str, header: list[str], rows: Iterable[Iterable]) -> Stre
             yield writer.writerow([neutralise(cell) for cell in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    filename = f"{slugify(name) or 'audit'}-{timezone.localdate():%Y-%m-%d}.csv"
+    filename = f"{slugify(name) or 'download'}-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
