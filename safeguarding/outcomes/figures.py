@@ -292,6 +292,11 @@ class Records:
         return self._rows(Assessment, "episode_id", "start_date", "authorised_on")
 
     @cached_property
+    def assessment_factors(self) -> list[tuple]:
+        """(episode_id, authorised_on, factors) of completed assessments."""
+        return self._rows(Assessment, "episode_id", "authorised_on", "factors", authorised_on__isnull=False)
+
+    @cached_property
     def icpcs(self) -> list[tuple]:
         """(icpc_date, icpc_target) of enquiries whose initial conference was held."""
         return self._rows(Section47Enquiry, "icpc_date", "icpc_target", icpc_date__isnull=False)
@@ -604,6 +609,23 @@ class OwnFigures:
                 denominator=open_plans,
             ),
         ]
+
+    # -- the factors identified at assessment
+
+    def factors_identified(self, period: Period) -> dict:
+        """The CIN census's factors identified at the end of assessment, as the DfE counts them (table C3):
+        episodes of need whose assessment was completed (authorised) in the period, each factor code once
+        per episode; `episodes` is those with any factor other than "No factors identified" (21), the
+        percentages' denominator."""
+        by_episode: dict = defaultdict(set)
+        for episode_id, completed, factors in self.records.assessment_factors:
+            if completed in period and isinstance(factors, list):
+                by_episode[episode_id].update(str(code) for code in factors if code != codes.NO_FACTORS)
+        counts: dict[str, int] = defaultdict(int)
+        for found in by_episode.values():
+            for code in found:
+                counts[code] += 1
+        return {"episodes": sum(1 for found in by_episode.values() if found), "codes": dict(counts)}
 
     # -- durations and step-downs
 
@@ -973,6 +995,7 @@ def snapshot(
                 "end": y.end.isoformat(),
                 "headline": [f.as_dict() for f in own.headline(y, population=population)],
                 "measures": measures(scope, y, figures=own),
+                "factors": own.factors_identified(y),
             }
             for y in years
         ],

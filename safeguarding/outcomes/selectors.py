@@ -199,8 +199,48 @@ def yearly_rows(snapshot) -> tuple[list[str], list[YearRow]]:
     return labels, list(rows.values())
 
 
+# The DfE's factor measures (published.MEASURES, "factor_...") and the CIN census codes they count.
+FACTOR_CODES = {
+    "factor_domestic_abuse_parent": "3B",
+    "factor_domestic_abuse_child": "3A",
+    "factor_domestic_abuse_person": "3C",
+    "factor_mental_health_parent": "4B",
+    "factor_mental_health_child": "4A",
+    "factor_mental_health_person": "4C",
+    "factor_alcohol_parent": "1B",
+    "factor_alcohol_child": "1A",
+    "factor_alcohol_person": "1C",
+    "factor_drugs_parent": "2B",
+    "factor_drugs_child": "2A",
+    "factor_drugs_person": "2C",
+    "factor_learning_disability_parent": "5B",
+    "factor_neglect": "16A",
+    "factor_emotional_abuse": "17A",
+}
+
+
+def _own_factor(snapshot, measure_code: str) -> dict[int, float | None]:
+    """Our own share of episodes with a factor (or the episodes with any, for the count), by DfE year."""
+    found = {}
+    for year in snapshot.payload.get("years", []):
+        factors = year.get("factors")
+        if factors is None:  # figures kept before factors were counted: not available until refreshed
+            continue
+        ending, episodes = int(year["end"][:4]), factors["episodes"]
+        if measure_code == "assessments_with_factors_count":
+            found[ending] = episodes
+        else:
+            count = factors["codes"].get(FACTOR_CODES[measure_code], 0)
+            found[ending] = round(count / episodes * 100, 1) if episodes else None
+    return found
+
+
 def own_published_equivalent(snapshot, measure_code: str) -> dict[int, float | None]:
     """Our own figure for a published measure, by DfE year (2025: the year to 31 March 2025)."""
+    if snapshot is not None and (
+        measure_code in FACTOR_CODES or measure_code == "assessments_with_factors_count"
+    ):
+        return _own_factor(snapshot, measure_code)
     wanted = OWN_FOR_PUBLISHED.get(measure_code)
     if wanted is None or snapshot is None:
         return {}
@@ -230,7 +270,25 @@ class ComparisonView:
     def lines(self) -> list[tuple[object, str]]:
         """Each published year with our own figure for it as the table shows it."""
         found = []
-        for row in self.rows:
+        rows = list(self.rows)
+        last = rows[-1].year if rows else 0
+        # Our own figures for years the DfE has not published yet come after the published ones.
+        for year in sorted(y for y in self.own if y > last):
+            rows.append(
+                published.ComparisonRow(
+                    year=year,
+                    council=None,
+                    council_marker="the DfE has not published this year yet",
+                    neighbours=None,
+                    neighbours_with_value=0,
+                    neighbours_total=rows[-1].neighbours_total if rows else 0,
+                    method=self.measure.comparator,
+                    region=None,
+                    region_code="",
+                    england=None,
+                )
+            )
+        for row in rows:
             if not self.own:
                 text = "Not counted here"
             elif row.year not in self.own:

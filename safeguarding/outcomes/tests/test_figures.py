@@ -480,3 +480,50 @@ def test_a_figure_resting_on_fewer_than_10_is_flagged_unstable():
     assert found["cp_plans_at"].unstable is True  # 0
     assert found["second_cp_plans"].unstable is True  # a share of no plans at all: no figure
     assert found["second_cp_plans"].value is None
+
+
+@pytest.mark.django_db
+def test_factors_identified_are_counted_once_per_episode_from_assessments_completed_in_the_year():
+    """The DfE's table C3: episodes whose assessment was completed in the year, each factor once per
+    episode; an assessment finding "no factors" (21) is not an episode with factors."""
+    twice = EpisodeOfNeedFactory(referral_date=d(2024, 5, 1))
+    AssessmentFactory(
+        episode=twice,
+        child=twice.child,
+        start_date=d(2024, 5, 2),
+        authorised_on=d(2024, 6, 1),
+        factors=["3B", "4B"],
+    )
+    AssessmentFactory(
+        episode=twice,
+        child=twice.child,
+        start_date=d(2024, 9, 2),
+        authorised_on=d(2024, 10, 1),
+        factors=["3B"],
+    )
+    other = EpisodeOfNeedFactory(referral_date=d(2024, 7, 1))
+    AssessmentFactory(
+        episode=other,
+        child=other.child,
+        start_date=d(2024, 7, 2),
+        authorised_on=d(2024, 8, 1),
+        factors=["1B"],
+    )
+    nothing = EpisodeOfNeedFactory(referral_date=d(2024, 7, 1))
+    AssessmentFactory(
+        episode=nothing,
+        child=nothing.child,
+        start_date=d(2024, 7, 2),
+        authorised_on=d(2024, 8, 1),
+        factors=["21"],
+    )
+    later = EpisodeOfNeedFactory(referral_date=d(2025, 3, 1))
+    AssessmentFactory(
+        episode=later,
+        child=later.child,
+        start_date=d(2025, 3, 2),
+        authorised_on=d(2025, 4, 1),
+        factors=["3B"],
+    )
+    found = figures().factors_identified(YEAR)
+    assert found == {"episodes": 2, "codes": {"3B": 1, "4B": 1, "1B": 1}}

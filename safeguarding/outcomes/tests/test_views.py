@@ -24,7 +24,9 @@ from safeguarding.allocation.models import CaseRole
 from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.audit.models import AuditEvent
 from safeguarding.core.calendar import add_months
+from safeguarding.journey.models import EpisodeOfNeed
 from safeguarding.journey.tests.factories import (
+    AssessmentFactory,
     CareProceedingsFactory,
     ChildProtectionPlanFactory,
     EpisodeOfNeedFactory,
@@ -40,6 +42,10 @@ Role = User.Role
 TODAY = timezone.localdate()
 YEAR = dfe_year(dfe_year_of(TODAY).end.year - 1)  # the last complete year to 31 March
 DAY = datetime.timedelta(days=1)
+
+
+def child_episode(child):
+    return EpisodeOfNeed.objects.get(child=child)
 
 
 def child_in(team, *, name):
@@ -215,3 +221,21 @@ def test_the_evaluation_page_shows_only_complete_18_month_cohorts(client, world)
     for first_day in shown:
         month_end = add_months(first_day, 1) - DAY
         assert add_months(month_end, 18) <= TODAY
+
+
+def test_our_own_count_of_a_factor_is_beside_the_published_one_for_a_year_not_yet_published(client, world):
+    """Assessments completed in the last complete year: Ava's found domestic abuse concerning a parent,
+    Ben's found none (21), so our own share is 1 of 1 episodes with factors, 100%."""
+    for child, found in ((world.ava, ["3B", "4B"]), (world.ben, ["21"])):
+        episode = child_episode(child)
+        AssessmentFactory(
+            episode=episode,
+            child=child,
+            start_date=YEAR.start + 2 * DAY,
+            authorised_on=YEAR.start + 40 * DAY,
+            factors=found,
+        )
+    _response, html = page(client, world.analyst, "outcomes:similar", measure="factor_domestic_abuse_parent")
+    row = html.split(f'data-year="{YEAR.end.year}"')[1].split("</tr>")[0]
+    assert "data-own>100.0<" in row
+    assert "not published this year yet" in row
