@@ -461,6 +461,8 @@ class UnusualAccess:
     burst_families: int
     burst_minutes: int
     break_glass: list[LogRow] = field(default_factory=list)
+    # Searches of the whole council by name and date of birth before break-glass (issue #8): each one.
+    emergency_searches: list[LogRow] = field(default_factory=list)
     same_surname: list[SurnameMatch] = field(default_factory=list)
     bursts: list[Burst] = field(default_factory=list)
     refusals: list[Refusals] = field(default_factory=list)
@@ -550,6 +552,12 @@ def unusual_access(period: Period) -> UnusualAccess:
         .select_related("actor")
         .order_by("-occurred_at")
     )
+    # The searches that come before break-glass: by a name and date of birth, across every team.
+    searches = list(
+        AuditEvent.objects.filter(in_period, action=Action.SEARCH, detail__emergency_access_search=True)
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")
+    )
     family_ids = {e.family_id for e in glass if e.family_id}
     glass_families = Family.objects.in_bulk(list(family_ids)) if family_ids else {}
 
@@ -613,9 +621,17 @@ def unusual_access(period: Period) -> UnusualAccess:
         else {}
     )
     families = Family.objects.in_bulk([r["family_id"] for r in family_rows]) if family_rows else {}
-    staff = staff_names([*users.values(), *(e.actor for e in glass), *(e.actor for e in access_events)])
+    staff = staff_names(
+        [
+            *users.values(),
+            *(e.actor for e in glass),
+            *(e.actor for e in searches),
+            *(e.actor for e in access_events),
+        ]
+    )
 
     report.break_glass = describe(glass, staff=staff)
+    report.emergency_searches = describe(searches, staff=staff)
     for row in report.break_glass:
         row.family = glass_families.get(row.event.family_id)
     for r in person_rows:
@@ -753,6 +769,16 @@ def _burst_candidates(period: Period, limit: int, minutes: int) -> list[tuple[in
     return found
 
 
+def emergency_search_terms(event: AuditEvent) -> str:
+    """What an emergency access search asked for, as the report says it."""
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    name = " ".join(str(detail.get(k) or "") for k in ("first_name", "last_name")).strip()
+    born = detail.get("date_of_birth") or ""
+    return f"{name or 'No name'}, born {born}" + (
+        " (too many matches to list)" if detail.get("too_many") else ""
+    )
+
+
 def unusual_access_rows(report: UnusualAccess):
     """The report as CSV rows: finding, worker username, worker name, record, from, to, count, detail."""
     for row in report.break_glass:
@@ -765,6 +791,17 @@ def unusual_access_rows(report: UnusualAccess):
             row.event.detail.get("expires_at", ""),
             1,
             row.event.detail.get("reason", ""),
+        ]
+    for row in report.emergency_searches:
+        yield [
+            "Emergency access search",
+            row.worker_username,
+            row.worker_name,
+            "",
+            row.occurred_at,
+            "",
+            row.event.detail.get("results", ""),
+            emergency_search_terms(row.event),
         ]
     for match in report.same_surname:
         yield [

@@ -1,6 +1,7 @@
-"""The unusual-access report: break-glass use, views of records of people who share the viewer's
-surname, bursts of views and refused attempts, for a period (the last 30 days unless chosen), for the
-auditor and service managers. Each finding is a question for a manager, not proof of wrongdoing.
+"""The unusual-access report: break-glass use, emergency access searches, views of records of people who
+share the viewer's surname, bursts of views and refused attempts, for a period (the last 30 days unless
+chosen), for the auditor and service managers. Each finding is a question for a manager, not proof of
+wrongdoing.
 """
 
 from __future__ import annotations
@@ -74,6 +75,30 @@ def test_break_glass_use_is_listed_with_the_family_and_the_reason(council, recor
         council.carter,
         "Police call out of hours about Mia",
     )
+
+
+def test_every_emergency_access_search_is_listed_with_what_was_searched_for(client, council, recorded_at):
+    """A search of the whole council by name and date of birth is how break-glass starts: each one is on
+    the report, found or not, and the people search's own searches are not."""
+    searched = {
+        "emergency_access_search": True,
+        "first_name": "Mia",
+        "last_name": "Carter",
+        "date_of_birth": "2017-04-02",
+        "results": 1,
+        "too_many": False,
+    }
+    with recorded_at(days_ago(2)):
+        audit_record(actor=council.outsider, action=Action.SEARCH, detail=searched)
+    with recorded_at(days_ago(40)):
+        audit_record(actor=council.outsider, action=Action.SEARCH, detail={**searched, "results": 0})
+    audit_record(actor=council.worker, action=Action.SEARCH, detail={"query": "Carter"})
+    [row] = report().emergency_searches
+    assert (row.event.actor, row.event.detail["results"]) == (council.outsider, 1)
+    client.force_login(council.auditor)
+    page = client.get(reverse("governance:unusual-access")).content.decode()
+    assert page.count("data-emergency-search") == 1 and "Mia Carter, born 2017-04-02" in page
+    assert "Emergency access search" in [r[0] for r in selectors.unusual_access_rows(report())]
 
 
 # ---- Shared surnames ---------------------------------------------------------------------------------------
@@ -246,6 +271,7 @@ def test_the_report_costs_the_same_number_of_queries_however_much_there_is_to_re
         actor=council.outsider, action=Action.BREAK_GLASS, family_id=council.carter.pk, detail={"reason": "x"}
     )
     audit_record(actor=council.outsider, action=Action.DENIED, detail={})
+    audit_record(actor=council.outsider, action=Action.SEARCH, detail={"emergency_access_search": True})
     view_families_at(council.worker, [FamilyFactory() for _ in range(4)], [days_ago(1)] * 4, recorded_at)
     small = count()
     for n in range(5):
@@ -256,9 +282,10 @@ def test_the_report_costs_the_same_number_of_queries_however_much_there_is_to_re
             actor=worker, action=Action.BREAK_GLASS, family_id=council.other.pk, detail={"reason": str(n)}
         )
         audit_record(actor=worker, action=Action.DENIED, detail={})
+        audit_record(actor=worker, action=Action.SEARCH, detail={"emergency_access_search": True})
         view_families_at(worker, [FamilyFactory() for _ in range(5)], [days_ago(2)] * 5, recorded_at)
     assert count() == small
-    assert small <= 12
+    assert small <= 13  # one query per finding, and the staff and records they name
 
 
 @pytest.mark.parametrize("who", ["auditor", "service_manager"])
@@ -309,6 +336,11 @@ def test_the_csv_holds_every_finding_of_the_period_shown(client, council, burst_
         detail={"reason": "Duty"},
     )
     audit_record(actor=council.outsider, action=Action.DENIED, detail={})
+    audit_record(
+        actor=council.outsider,
+        action=Action.SEARCH,
+        detail={"emergency_access_search": True, "last_name": "Carter", "date_of_birth": "2017-04-02"},
+    )
     view_families_at(council.worker, [FamilyFactory() for _ in range(4)], [days_ago(1)] * 4, recorded_at)
     client.force_login(council.auditor)
     page = client.get(reverse("governance:unusual-access")).content.decode()
@@ -319,6 +351,7 @@ def test_the_csv_holds_every_finding_of_the_period_shown(client, council, burst_
     assert sorted(r[0] for r in rows[1:]) == [
         "Break-glass access",
         "Burst of views",
+        "Emergency access search",
         "Refused attempts",
         "Viewer shares the surname",
     ]
