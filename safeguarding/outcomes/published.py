@@ -832,15 +832,21 @@ def child_population(la_code: str, year: int) -> int | None:
     """The ONS mid-year estimate of children aged 0-17 in the area for mid-`year` (June of that calendar
     year); for a year after the latest estimate, the latest. None before the first estimate or for an
     unknown code. The DfE's year T (to 31 March T) divides by the estimate for mid-(T-1). One query."""
+    found = child_population_estimate(la_code, year)
+    return found[0] if found else None
+
+
+def child_population_estimate(la_code: str, year: int) -> tuple[int, int] | None:
+    """child_population with the mid-year of the estimate used: (children, year). One query."""
     row = (
         PublishedFigure.objects.filter(
             area_code=str(la_code), measure=POPULATION, year__lte=year, value__isnull=False
         )
         .order_by("-year")
-        .values_list("value", flat=True)
+        .values_list("value", "year")
         .first()
     )
-    return int(row) if row is not None else None
+    return (int(row[0]), row[1]) if row is not None else None
 
 
 def council_name(la_code: str) -> str | None:

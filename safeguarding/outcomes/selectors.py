@@ -11,7 +11,7 @@ from django.conf import settings
 from safeguarding.core.charts import BLACK, BLUE, line_chart
 
 from . import published
-from .figures import DEFINITIONS, SMALL_NUMBER, dfe_year_of
+from .figures import DEFINITIONS, SMALL_NUMBER
 
 GREY = "#505a5f"
 
@@ -164,7 +164,6 @@ class YearRow:
     label: str
     definition: str
     cells: list[Cell] = field(default_factory=list)
-    kind: str = "count"  # count | share
 
 
 def yearly_rows(snapshot) -> tuple[list[str], list[YearRow]]:
@@ -177,9 +176,7 @@ def yearly_rows(snapshot) -> tuple[list[str], list[YearRow]]:
             share = figure["denominator"] is not None
             row = rows.setdefault(
                 figure["key"],
-                YearRow(
-                    figure["key"], figure["label"], figure["definition"], kind="share" if share else "count"
-                ),
+                YearRow(figure["key"], figure["label"], figure["definition"]),
             )
             if share:
                 value = figure["value"]
@@ -264,7 +261,6 @@ class ComparisonView:
     rows: list
     own: dict
     chart: object
-    latest: object
 
     @property
     def lines(self) -> list[tuple[object, str]]:
@@ -345,17 +341,13 @@ def comparison_view(measure_code: str, snapshot) -> ComparisonView:
                 y_step=step,
                 marks=_mark(dates),
             )
-    return ComparisonView(measure, rows, own, chart, rows[-1] if rows else None)
+    return ComparisonView(measure, rows, own, chart)
 
 
 def overview_rows() -> list[tuple[published.Measure, object]]:
     """Every published measure's latest year for the council: (measure, comparison row or None)."""
     every = published.comparisons(settings.COUNCIL_LA_CODE, [m.code for m in published.MEASURES])
     return [(m, every[m.code][-1] if every[m.code] else None) for m in published.MEASURES]
-
-
-def current_year_label(today: datetime.date) -> str:
-    return dfe_year_of(today).label
 
 
 def cohort_chart(cohorts: list[dict]):

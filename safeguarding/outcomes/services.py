@@ -16,7 +16,7 @@ from django.utils import timezone
 from . import published
 from .figures import Scope, dfe_year_of
 from .figures import snapshot as own_snapshot
-from .models import OutcomeSnapshot, PublishedFigure
+from .models import OutcomeSnapshot
 
 # Three whole DfE years before the current one, and the current one so far: enough for a before-and-after
 # view beside the DfE's published years, and for the 18-month cohorts of the first two.
@@ -34,18 +34,11 @@ def council_population(today: datetime.date) -> tuple[int | None, str]:
     if settings.COUNCIL_CHILD_POPULATION:
         return settings.COUNCIL_CHILD_POPULATION, "the council's own figure (COUNCIL_CHILD_POPULATION)"
     code = settings.COUNCIL_LA_CODE
-    population = published.child_population(code, today.year - 1)
-    if population is None:
+    found = published.child_population_estimate(code, today.year - 1)
+    if found is None:
         return None, f"no ONS estimate is held for local authority code {code}"
-    latest = (
-        PublishedFigure.objects.filter(
-            area_code=str(code), measure=published.POPULATION, year__lte=today.year - 1, value__isnull=False
-        )
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
-    return population, f"the ONS mid-{latest} estimate of children aged 0 to 17 for code {code}"
+    population, mid_year = found
+    return population, f"the ONS mid-{mid_year} estimate of children aged 0 to 17 for code {code}"
 
 
 def scope_key(scope: Scope) -> str:

@@ -67,7 +67,6 @@ def _common(request, scope, teams):
         "drill_down": policies.may_drill_down(request.user),
         "started": selectors.started_on(),
         "small_number": SMALL_NUMBER,
-        "council_name": settings.COUNCIL_NAME,
         "outcome_pages": OUTCOME_PAGES,
         "parent_outcomes_shown": outcomes_page_shown(request.user),
     }
