@@ -41,6 +41,9 @@ def axe_check(page):
         pytest.fail(f"{AXE_JS} is missing: build the front-end assets with `make setup`", pytrace=False)
     # Inject after every navigation (it replaces the page's globals, axe included), from the page's own
     # origin, which the policy allows: add_script_tag(path=...) would inline it, and be refused.
+    # A test that clicked a link and did not wait may still be mid-navigation; the script tag needs the
+    # new document's <head>, so let it finish parsing first.
+    page.wait_for_load_state("domcontentloaded")
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(url=AXE_URL)
     violations = page.evaluate(_RUN_AXE, WCAG_TAGS)

@@ -200,6 +200,8 @@ def test_a_team_manager_chairs_a_group_supervision_from_booking_to_sign_off(coun
 
     # The addendum form.
     maria.get_by_role("link", name="Add an addendum").click()
+    # Wait for the new page: axe injected while the browser swaps documents finds no <head> to add to.
+    expect(maria.get_by_role("heading", level=1, name="Add to the supervision record")).to_be_visible()
     assert_no_serious_axe_violations_at_both_widths(maria)
     maria.get_by_label("Addendum").fill("The school confirmed attendance after the meeting")
     maria.get_by_label("Why are you adding to the record now?").fill("Came to light the next day")
