@@ -137,6 +137,7 @@ def test_a_chapter_typed_and_left_idle_comes_back_after_the_session_expired(coun
     page.get_by_label("Username").fill("asha")
     page.get_by_label("Password").fill("family-safeguarding-demo")
     page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/sign-in/"))  # signed in before going elsewhere
     page.goto(f"{live_server.url}/families/{family.pk}/workbook/")
     page.get_by_role("link", name="Continue your chapter").click()
     expect(page.get_by_text("We restored text you had not saved")).to_be_visible()
