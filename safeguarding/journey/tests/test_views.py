@@ -459,21 +459,14 @@ def suggested_slugs(world) -> set[str]:
 
 def test_no_work_is_suggested_on_a_referral_decided_no_further_action(world):
     # rules._within_episode: the census reads work on an NFA referral as an error.
-    services.journey_record(
-        actor=world.sw,
-        child=world.child,
-        step="referral",
-        values={**DONE["referral"], "no_further_action": True},
-    )
+    referral_decided_nfa(world)
     suggested = suggested_slugs(world)
     assert not suggested & {"assessment", "strategy-discussion", "cp-plan", "cin-plan"}
     assert "closure" in suggested
 
 
 def test_only_pre_birth_work_is_suggested_for_an_unborn_child(world):
-    world.child.date_of_birth = None
-    world.child.expected_date_of_birth = timezone.localdate() + datetime.timedelta(days=60)
-    world.child.save()
+    not_yet_born(world)
     # rules.PRE_BIRTH_RECORDS: an unborn child cannot be looked after or the subject of care proceedings.
     assert not suggested_slugs(world) & {"looked-after", "care-proceedings"}
     assert {"referral", "visit", "pre-proceedings"} <= suggested_slugs(world)
@@ -536,10 +529,32 @@ def state_refusal(world, slug: str) -> list[str]:
         return getattr(error, "error_dict", {NON_FIELD_ERRORS: error.messages}).get(NON_FIELD_ERRORS, [])
 
 
-@pytest.mark.parametrize("state", [*STATES, "between short breaks"])
+def referral_decided_nfa(world):
+    services.journey_record(
+        actor=world.sw,
+        child=world.child,
+        step="referral",
+        values={**DONE["referral"], "no_further_action": True},
+    )
+
+
+def not_yet_born(world):
+    world.child.date_of_birth = None
+    world.child.expected_date_of_birth = timezone.localdate() + datetime.timedelta(days=60)
+    world.child.save()
+
+
+BUILT_OTHERWISE = {
+    "between short breaks": short_break_taken,
+    "referral decided no further action": referral_decided_nfa,
+    "unborn": not_yet_born,
+}
+
+
+@pytest.mark.parametrize("state", [*STATES, *BUILT_OTHERWISE])
 def test_no_suggested_step_is_refused_for_the_childs_state(world, state):
-    if state == "between short breaks":
-        short_break_taken(world)
+    if state in BUILT_OTHERWISE:
+        BUILT_OTHERWISE[state](world)
     else:
         do(world.sw, world.child, *STATES[state])
     suggested = suggested_slugs(world)
