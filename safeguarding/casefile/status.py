@@ -80,6 +80,11 @@ class LookedAfter:
     placement_postcode: str | None
     placement_disclosure: Disclosure
     placed_at_home: bool
+    # An agreed series of short breaks recorded as one agreement (SSDA903 V4): the episode stays open for
+    # the whole agreement, but the child lives at home between breaks, so the page must not say "placed
+    # away from home" (Care Planning Regulations 2010, reg 48). A V3 episode is one break: the child is
+    # away for its length, and between breaks no episode is open and nothing here says "looked after".
+    short_breaks_agreement: bool = False
 
     @property
     def episode_started_later(self) -> bool:
@@ -163,6 +168,7 @@ def child_status(member, disclosure: FamilyDisclosure) -> ChildStatus:
             placement_postcode=None,
             placement_disclosure=disclosure.for_placement(),
             placed_at_home=placement == codes.PlacementType.P1,
+            short_breaks_agreement=get("lac_legal_status") == codes.LegalStatus.SHORT_BREAKS_AGREEMENTS,
         )
     if get("cp_start"):
         status.cp_since = get("cp_start")

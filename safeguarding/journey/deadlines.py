@@ -46,6 +46,8 @@ from .models import (
     Section47Enquiry,
     Visit,
 )
+from .short_breaks import series_start as short_breaks_series_start
+from .short_breaks import standing_between_breaks as short_breaks_between
 
 Kind = DeadlineKind
 
@@ -251,7 +253,9 @@ def _looked_after_deadlines(journey: ChildJourney) -> list[DueDate]:
       reason "S" (started to be looked after); reviews before it belong to an earlier period.
     - reg 48: on an agreed series of short breaks (V3, V4) the first review is within 3 months of the
       first short break, then at most 6-monthly. Each short break recorded as its own episode (V3) starts
-      with reason "S", so the series starts at the first of the latest run of short-break episodes.
+      with reason "S", so the series starts at the first break of the arrangement (short_breaks.py), and
+      the review clock keeps running between breaks, when no episode is open, until the arrangement ends
+      or lapses. Between breaks the child lives at home: no placement, so no reg 28 visit is due.
     """
     # Two episodes can start on one day (a placement move and a change of legal status): recorded order.
     episodes = sorted(
@@ -260,13 +264,11 @@ def _looked_after_deadlines(journey: ChildJourney) -> list[DueDate]:
     )
     current = next((e for e in reversed(episodes) if e.end_date is None), None)
     if current is None:
-        return []
+        return _between_short_breaks(journey, episodes)
 
     short_breaks = current.legal_status in codes.SHORT_BREAKS_LEGAL_STATUSES
     if short_breaks:
-        period_start = _run_start(
-            episodes, lambda e: e.legal_status in codes.SHORT_BREAKS_LEGAL_STATUSES, within_period=False
-        )
+        period_start = short_breaks_series_start(episodes)
     else:
         # Records imported mid-period may lack the "S" episode: the earliest episode held then stands in.
         started = next(
@@ -281,10 +283,21 @@ def _looked_after_deadlines(journey: ChildJourney) -> list[DueDate]:
     ]
 
 
+def _between_short_breaks(journey: ChildJourney, episodes: list) -> list[DueDate]:
+    """The next reg 48 review of a child on a series of short breaks who is at home between breaks. A
+    review that would fall due after the arrangement lapsed (12 months without a break) is not owed."""
+    arrangement = short_breaks_between(episodes)
+    if arrangement is None:
+        return []
+    reviews = sorted(r.date for r in journey.looked_after_reviews if r.date >= arrangement.first_break)
+    due = _looked_after_review(arrangement.first_break, reviews, short_breaks=True)
+    return [due] if due.due_date <= arrangement.lapses_on else []
+
+
 def _run_start(episodes: list, keep, *, within_period: bool) -> datetime.date:
     """When the latest run of episodes that `keep` (ending with the current one, which does) began: the
-    day a care order was made (the first of the latest C2 episodes), or the first of a series of short
-    breaks. Within a period of care, the run goes back no further than the episode that started it."""
+    day a care order was made (the first of the latest C2 episodes). Within a period of care, the run goes
+    back no further than the episode that started it. (A series of short breaks: short_breaks.py.)"""
     first = episodes[-1]
     for episode in reversed(episodes):
         if not keep(episode):
@@ -413,7 +426,15 @@ SOURCES: tuple[tuple[str, type, tuple[str, ...]], ...] = (
     (
         "looked_after_episodes",
         LookedAfterEpisode,
-        ("start_date", "created_at", "reason_new_episode", "legal_status", "placement_type", "end_date"),
+        (
+            "start_date",
+            "created_at",
+            "reason_new_episode",
+            "legal_status",
+            "placement_type",
+            "end_date",
+            "reason_ceased",
+        ),
     ),
     ("looked_after_reviews", LookedAfterReview, ("date",)),
 )

@@ -24,8 +24,10 @@ from . import models as journey
 from .forms import display_label_for
 from .models import Correction
 from .policies import journey_can_correct, journey_steps_can_record
+from .rules import PRE_BIRTH_RECORDS
 from .services import displayed_value
-from .steps import CORRECTABLE_FIELDS, STEPS, Step
+from .short_breaks import Arrangement, standing_between_breaks
+from .steps import CORRECTABLE_FIELDS, STEPS, NoFurtherActionReferral, Step
 
 LATEST_VISITS = 10
 
@@ -206,12 +208,17 @@ def _by(rows, attribute: str) -> dict:
     return grouped
 
 
-def open_records(loaded: dict[type[models.Model], list]) -> dict[type[models.Model], list]:
+def open_records(
+    loaded: dict[type[models.Model], list], today: datetime.date | None = None
+) -> dict[type, list]:
     """The open records of each kind among a child's records already loaded: open by the record's own
     is_open, and, for work that belongs to a referral, on a referral that is still open. These are the
-    records the steps' finders (steps.Step.find) would find, worked out without asking the database."""
+    records the steps' finders (steps.Step.find) would find, worked out without asking the database.
+
+    With the looked-after episodes loaded, a series of short breaks standing today between breaks is
+    "open" too (short_breaks.Arrangement): its reviews go on while the child is at home (reg 48)."""
     open_referrals = {e.pk for e in loaded.get(journey.EpisodeOfNeed, ()) if e.is_open}
-    return {
+    found: dict[type, list] = {
         model: [
             r
             for r in rows
@@ -220,17 +227,35 @@ def open_records(loaded: dict[type[models.Model], list]) -> dict[type[models.Mod
         ]
         for model, rows in loaded.items()
     }
+    if journey.EpisodeOfNeed in loaded:
+        found[NoFurtherActionReferral] = [e for e in found[journey.EpisodeOfNeed] if e.no_further_action]
+    if journey.LookedAfterEpisode in loaded:
+        episodes = sorted(loaded[journey.LookedAfterEpisode], key=lambda e: (e.start_date, e.created_at))
+        arrangement = standing_between_breaks(episodes)
+        today = today or timezone.localdate()
+        found[Arrangement] = [arrangement] if arrangement and arrangement.covers(today) else []
+    return found
 
 
-def step_follows(step: Step, open_now: dict[type[models.Model], list]) -> bool:
+def step_follows(step: Step, open_now: dict[type, list], *, unborn: bool = False) -> bool:
     """Whether a step follows from the child's records now, read from the step's own definition: a step
     that completes or attaches to an open record needs one (no plan to end without an open plan), and a
     step that creates a record of a kind the child has one open of does not follow (no second open
-    referral or plan) unless the new record replaces the open one (a new looked-after episode).
+    referral or plan) unless the new record replaces the open one (a new looked-after episode). A step's
+    own preconditions say the rest: what else must be open (a looked-after review needs the child in care
+    or on short breaks) and what the rules refuse it while open (no closing a referral on an open plan).
+
+    For a child not yet born, only the work the rules allow before birth follows (rules.PRE_BIRTH_RECORDS).
 
     The other steps stay on offer: a worker may still open one and read what to record first."""
+    if unborn and step.model not in PRE_BIRTH_RECORDS:
+        return False
     needs = step.needs_open
     if needs is not None and not open_now.get(needs):
+        return False
+    if step.needs_one_open_of and not any(open_now.get(kind) for kind in step.needs_one_open_of):
+        return False
+    if any(open_now.get(kind) for kind in step.refused_while_open):
         return False
     return not (step.mode == "create" and not step.replaces_open and open_now.get(step.model))
 
@@ -372,7 +397,8 @@ def journey_page(user, child) -> dict:
     for step in STEPS:
         if step.slug in allowed:
             link = StepLink(step, reverse("journey:step", args=[child.pk, step.slug]))
-            (suggested if step_follows(step, open_now) else other)[step.section].append(link)
+            follows = step_follows(step, open_now, unborn=child.is_unborn)
+            (suggested if follows else other)[step.section].append(link)
     sections = [
         Section(title, groups, suggested.get(title, []), other.get(title, []))
         for title, groups in records.items()

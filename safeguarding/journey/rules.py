@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from safeguarding.people.identifiers import POSTCODE_MESSAGE, postcode_is_valid
 
-from . import codes
+from . import codes, short_breaks
 from .models import (
     Assessment,
     CareProceedings,
@@ -1066,6 +1066,9 @@ def _looked_after_episode(record: LookedAfterEpisode, errors: _Errors) -> None:
                 )
         # Looked-after reviews are of a child in care: correcting an episode must not leave one outside care.
         covered = [(o_start, o_end) for _o, o_start, o_end in periods] + [(start, end)]
+        # And reviews of a child on short breaks, held at home between breaks (reg 48).
+        as_corrected = sorted([*others, record], key=lambda e: (e.start_date, e.created_at))
+        covered += [(a.first_break, a.lapses_on) for a in short_breaks.arrangements(as_corrected)]
         for day in LookedAfterReview.objects.filter(child_id=record.child_id).values_list("date", flat=True):
             if not any(s <= day and (e is None or day <= e) for s, e in covered):
                 errors.add(
@@ -1111,12 +1114,16 @@ def _looked_after_review(record: LookedAfterReview, errors: _Errors) -> None:
     if not record.date:
         return
     # SSDA903 reviews are of looked-after children (Care Planning Regulations 2010, reg 33).
-    in_care = LookedAfterEpisode.objects.filter(
-        models.Q(end_date__isnull=True) | models.Q(end_date__gte=record.date),
-        child_id=record.child_id,
-        start_date__lte=record.date,
-    ).exists()
-    if not in_care:
+    # Reg 48: a child on a series of short breaks is reviewed as one arrangement, usually at home between
+    # breaks, when no episode is open (short_breaks.py says when the arrangement stands).
+    episodes = list(
+        LookedAfterEpisode.objects.filter(child_id=record.child_id, start_date__lte=record.date).order_by(
+            "start_date", "created_at"
+        )
+    )
+    in_care = any(e.end_date is None or e.end_date >= record.date for e in episodes)
+    on_short_breaks = any(a.covers(record.date) for a in short_breaks.arrangements(episodes))
+    if not (in_care or on_short_breaks):
         errors.add(
             "date",
             f"{_name(record.child)} was not looked after on {_d(record.date)}: a looked-after review is for "

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from . import models as journey
+from .short_breaks import Arrangement
 
 
 def _open(model, end_field: str, **extra) -> Callable:
@@ -54,6 +55,15 @@ def _open_section47(child):
     )
 
 
+class NoFurtherActionReferral:
+    """Stands, among a child's open records (records.open_records), for an open referral whose decision was
+    no further action: rules._within_episode refuses any work on it until the decision is corrected."""
+
+
+# Work that belongs to a referral, which the rules refuse on a referral decided "no further action".
+_NOT_ON_NFA = (NoFurtherActionReferral,)
+
+
 @dataclass(frozen=True)
 class Step:
     slug: str
@@ -81,6 +91,13 @@ class Step:
     # A new record ends the open one of its kind instead of waiting for it to end: SSDA903 starts a new
     # looked-after episode at each change of placement or legal status (services end the open one, X1).
     replaces_open: bool = False
+    # What else the child's records must say for the step to be suggested, written next to the step so the
+    # journey page agrees with the rules (rules.py) without asking the database again: kinds of record of
+    # which one must be open (besides the one the step completes or attaches to; a kind may be
+    # short_breaks.Arrangement, a series of short breaks standing between breaks), and kinds of record
+    # that must not be open because the rules refuse the step while one is.
+    needs_one_open_of: tuple[type, ...] = ()
+    refused_while_open: tuple[type, ...] = ()
 
     @property
     def needs_open(self) -> type[models.Model] | None:
@@ -110,6 +127,7 @@ STEPS: tuple[Step, ...] = (
         find=_open_episode,
         parent_field="episode",
         needs="Record a referral first: an assessment belongs to an open referral",
+        refused_while_open=_NOT_ON_NFA,
     ),
     Step(
         "assessment-authorisation",
@@ -131,6 +149,7 @@ STEPS: tuple[Step, ...] = (
         find=_open_episode,
         parent_field="episode",
         needs="Record a referral first: a section 47 enquiry belongs to an open referral",
+        refused_while_open=_NOT_ON_NFA,
     ),
     Step(
         "initial-conference",
@@ -156,6 +175,8 @@ STEPS: tuple[Step, ...] = (
         find=_open_episode,
         parent_field="episode",
         needs="Record a referral first: a child protection plan belongs to an open referral",
+        # rules._cin_and_cp_do_not_overlap: a step-up ends the child in need plan first.
+        refused_while_open=(journey.ChildInNeedPlan, *_NOT_ON_NFA),
     ),
     Step(
         "review-conference",
@@ -208,6 +229,8 @@ STEPS: tuple[Step, ...] = (
         find=_open_episode,
         parent_field="episode",
         needs="Record a referral first: a child in need plan belongs to an open referral",
+        # rules._cin_and_cp_do_not_overlap: a step-down starts the plan when the protection plan ends.
+        refused_while_open=(journey.ChildProtectionPlan, *_NOT_ON_NFA),
     ),
     Step(
         "cin-plan-end",
@@ -321,6 +344,8 @@ STEPS: tuple[Step, ...] = (
         "Looked after",
         journey.LookedAfterReview,
         ("date", "participation"),
+        # rules._looked_after_review: a review is of a child in care, or on short breaks (reg 48).
+        needs_one_open_of=(journey.LookedAfterEpisode, Arrangement),
     ),
     Step(
         "missing",
@@ -328,6 +353,8 @@ STEPS: tuple[Step, ...] = (
         "Looked after",
         journey.MissingEpisode,
         ("kind", "start_date", "end_date"),
+        # The SSDA903 missing table: a child missing from, or away without authorisation from, a placement.
+        needs_one_open_of=(journey.LookedAfterEpisode,),
     ),
     Step(
         "closure",
@@ -339,6 +366,14 @@ STEPS: tuple[Step, ...] = (
         mode="complete",
         find=_open_episode,
         needs="There is no open referral to close",
+        # rules._episode: a referral closes after its plans end, its section 47 enquiry has its outcome and
+        # its assessments are authorised.
+        refused_while_open=(
+            journey.ChildProtectionPlan,
+            journey.ChildInNeedPlan,
+            journey.Section47Enquiry,
+            journey.Assessment,
+        ),
     ),
 )
 

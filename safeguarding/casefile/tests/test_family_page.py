@@ -178,6 +178,41 @@ def test_the_childs_social_worker_who_visits_them_sees_where_they_are_placed(cli
     assert "placed away from home" in peter
 
 
+def short_breaks_child(fam, first: str, legal_status: str, *, ended: bool):
+    child = FamilyMemberFactory(
+        family=fam.family,
+        person__first_name=first,
+        person__last_name="Whitlow",
+        person__date_of_birth=datetime.date(2015, 5, 5),
+    ).person
+    journey.LookedAfterEpisode.objects.create(
+        child=child,
+        start_date=ago(45),
+        reason_new_episode="S",
+        legal_status=legal_status,
+        category_of_need="N2",
+        placement_type="U6",
+        placement_provider="PR1",
+        end_date=ago(41) if ended else None,
+        reason_ceased="E4A" if ended else "",
+    )
+    return child
+
+
+def test_a_child_on_short_breaks_is_not_shown_as_placed_away_from_home_between_breaks(client, fam):
+    # Care Planning Regulations 2010, reg 48: a child on short breaks lives at home between them.
+    agreement = short_breaks_child(fam, "Ruby", "V4", ended=False)  # one episode for the whole agreement
+    break_by_break = short_breaks_child(fam, "Sid", "V3", ended=True)  # at home since the break ended
+    body = page(client, fam.lead, fam)
+
+    ruby = child_row(body, agreement)
+    assert "Legal status: V4 Agreed series of short breaks" in text(ruby)
+    assert "living at home between breaks" in ruby and "placed away from home" not in ruby
+
+    sid = child_row(body, break_by_break)
+    assert ">Looked after<" not in sid and "placed away from home" not in sid
+
+
 def test_the_parents_practitioner_is_told_the_placement_is_withheld_and_who_to_ask(client, fam):
     # An adult practitioner works with the parents the child may be protected from.
     practitioner = AllocationFactory(

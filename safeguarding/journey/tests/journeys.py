@@ -37,6 +37,7 @@ DONE: dict[str, dict] = {
         "no_further_action": False,
     },
     "assessment": {"start_date": day(1)},
+    "assessment-authorisation": {"authorised_on": day(20), "factors": ["1B", "3B"]},
     "strategy-discussion": {"strategy_discussion_date": day(2), "start_date": day(2)},
     "initial-conference": {"icpc_date": day(10), "icpc_not_required": False},
     "cp-plan": {"start_date": day(10), "initial_category": "NEG"},
@@ -51,6 +52,7 @@ DONE: dict[str, dict] = {
         "placement_type": "U6",
         "placement_provider": "PR1",
     },
+    "looked-after-end": {"end_date": day(100), "reason_ceased": "E4A"},
 }
 CP_PLAN = ["referral", "strategy-discussion", "initial-conference", "cp-plan"]
 

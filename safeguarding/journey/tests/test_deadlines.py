@@ -633,6 +633,108 @@ def test_looked_after_reviews_follow_the_legal_status(episodes, reviews, due_dat
     assert (due.due_date, due.basis) == (due_date, basis)
 
 
+def short_break(start, end, ceased="E4A") -> LookedAfterEpisode:
+    """One break of an agreed series of short breaks recorded break by break (SSDA903 V3): each starts with
+    reason S (DfE rule 366) and ends when the child goes home."""
+    return care(start, "S", "V3", "U6", end=end, ceased=ceased)
+
+
+@pytest.mark.parametrize(
+    ("episodes", "reviews", "due_date", "basis"),
+    [
+        pytest.param(
+            [short_break(d(2026, 1, 5), d(2026, 1, 9))],
+            [],
+            d(2026, 4, 5),
+            "3 months from the first short break on 5 January 2026",
+            id="reg 48: at home after the first break, still first reviewed 3 months from its start",
+        ),
+        pytest.param(
+            [short_break(d(2026, 1, 5), d(2026, 1, 9)), short_break(d(2026, 2, 2), d(2026, 2, 6))],
+            [],
+            d(2026, 4, 5),
+            "3 months from the first short break on 5 January 2026",
+            id="reg 48: at home after the second break, the clock runs from the first",
+        ),
+        pytest.param(
+            [short_break(d(2026, 1, 5), d(2026, 1, 9)), short_break(d(2026, 2, 2), d(2026, 2, 6))],
+            [lac_review(d(2026, 3, 31))],
+            d(2026, 9, 30),
+            "6 months from the last review on 31 March 2026",
+            id="reg 48: reviewed at home between breaks, the next within 6 months",
+        ),
+        pytest.param(
+            [short_break(d(2026, 1, 5), d(2026, 1, 9), ceased="E4B")],
+            [lac_review(d(2026, 3, 31)), lac_review(d(2026, 7, 9))],
+            d(2027, 1, 9),
+            "6 months from the last review on 9 July 2026",
+            id="reg 48: a review due on the day the arrangement lapses (a year from the last break) is owed",
+        ),
+        pytest.param(
+            [
+                short_break(d(2024, 6, 3), d(2024, 6, 7)),
+                short_break(d(2026, 1, 5), d(2026, 1, 9)),
+            ],
+            [lac_review(d(2024, 8, 1))],
+            d(2026, 4, 5),
+            "3 months from the first short break on 5 January 2026",
+            id="reg 48: breaks restarted after more than 12 months are a new series, first reviewed afresh",
+        ),
+        pytest.param(
+            [
+                care(d(2025, 6, 2), "S", "C2", "U6", end=d(2025, 12, 1), ceased="E4A"),
+                short_break(d(2026, 1, 5), d(2026, 1, 9)),
+            ],
+            [lac_review(d(2025, 6, 27))],
+            d(2026, 4, 5),
+            "3 months from the first short break on 5 January 2026",
+            id="reg 48: a review in an earlier period of full-time care does not count",
+        ),
+    ],
+)
+def test_a_child_on_short_breaks_stays_on_the_review_clock_between_breaks(episodes, reviews, due_date, basis):
+    journey = ChildJourney(looked_after_episodes=episodes, looked_after_reviews=reviews)
+    due = only(journey, Kind.LAC_REVIEW)
+    assert (due.due_date, due.basis) == (due_date, basis)
+    # At home between breaks: no placement, so no reg 28 visit falls due.
+    assert of_kind(journey, Kind.LAC_VISIT) == []
+
+
+@pytest.mark.parametrize(
+    ("episodes", "reviews"),
+    [
+        pytest.param(
+            [short_break(d(2026, 1, 5), d(2026, 1, 9), ceased="E8")],
+            [],
+            id="the last break ended with E8, ceased for any other reason: the arrangement was ended",
+        ),
+        pytest.param(
+            [short_break(d(2026, 1, 5), d(2026, 1, 9), ceased="E3")],
+            [],
+            id="care taken over by another council (E3)",
+        ),
+        pytest.param(
+            [short_break(d(2026, 1, 5), d(2026, 1, 9))],
+            [lac_review(d(2026, 3, 31)), lac_review(d(2026, 7, 10))],
+            id="lapsed: the next review (10 January 2027) would fall after 12 months without a break",
+        ),
+        pytest.param(
+            [care(d(2026, 1, 5), "S", "V2", "U6", end=d(2026, 3, 2), ceased="E4A")],
+            [],
+            id="reg 33: full-time care under section 20 that ended is not a series of short breaks",
+        ),
+        pytest.param(
+            [care(d(2026, 1, 5), "S", "V4", "U6", end=d(2026, 12, 18), ceased="E4A")],
+            [],
+            id="a V4 agreement's episode is the whole agreement: its end ends the arrangement",
+        ),
+    ],
+)
+def test_no_short_breaks_review_is_due_once_the_arrangement_has_ended(episodes, reviews):
+    journey = ChildJourney(looked_after_episodes=episodes, looked_after_reviews=reviews)
+    assert of_kind(journey, Kind.LAC_REVIEW) == []
+
+
 # ---- Care proceedings ------------------------------------------------------------------------------------
 
 
@@ -857,6 +959,31 @@ def test_refresh_reads_the_legal_status_so_a_child_at_home_on_an_interim_care_or
     Visit.objects.create(child=mia, date=d(2026, 3, 2), child_seen=True)
     deadlines_refresh([mia.pk])
     assert Deadline.objects.get(child=mia, kind=Kind.LAC_VISIT).due_date == d(2026, 3, 9)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("ceased", "review_due"),
+    [("E4A", d(2026, 4, 5)), ("E8", None)],
+    ids=["the child went home: reviewed between breaks", "E8: the arrangement ended"],
+)
+def test_refresh_reads_how_a_short_break_ended_so_the_review_clock_runs_between_breaks(ceased, review_due):
+    # Care Planning Regulations 2010, reg 48: the rows the refresh loads carry the reason the break ended.
+    mia = child_in(FamilyFactory())
+    LookedAfterEpisode.objects.create(
+        child=mia,
+        start_date=d(2026, 1, 5),
+        reason_new_episode="S",
+        legal_status="V3",
+        category_of_need="N2",
+        placement_type="U6",
+        placement_provider="PR1",
+        end_date=d(2026, 1, 9),
+        reason_ceased=ceased,
+    )
+    deadlines_refresh([mia.pk])
+    due = Deadline.objects.filter(child=mia, kind=Kind.LAC_REVIEW).values_list("due_date", flat=True)
+    assert list(due) == ([review_due] if review_due else [])
 
 
 @pytest.mark.django_db

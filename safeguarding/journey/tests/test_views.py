@@ -10,7 +10,8 @@ import uuid
 from html.parser import HTMLParser
 
 import pytest
-from django.db import connection
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,7 @@ from safeguarding.allocation.models import CaseRole
 from safeguarding.allocation.tests.factories import AllocationFactory
 from safeguarding.audit.models import AuditEvent
 from safeguarding.journey import models as journey
-from safeguarding.journey import records
+from safeguarding.journey import records, services
 from safeguarding.journey.forms import STEP_FORMS
 from safeguarding.journey.records import journey_page
 from safeguarding.journey.steps import CORRECTABLE_FIELDS, STEPS, STEPS_BY_SLUG
@@ -30,7 +31,7 @@ from safeguarding.people.tests.factories import FamilyMemberFactory
 from safeguarding.tasks.models import Deadline
 from tests.dates import shows_date
 
-from .journeys import CP_PLAN, POSTS, dates, day, do, make_world
+from .journeys import CP_PLAN, DONE, POSTS, dates, day, do, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -333,9 +334,17 @@ def journey_page_html(client, world) -> JourneyPage:
 def test_the_journey_page_offers_first_the_steps_that_can_be_recorded_now(client, world):
     client.force_login(world.sw)
     page = journey_page_html(client, world)
-    for always in ("referral", "visit", "pre-proceedings", "care-proceedings", "looked-after", "missing"):
+    for always in ("referral", "visit", "pre-proceedings", "care-proceedings", "looked-after"):
         assert always in page.suggested
-    for waiting in ("assessment", "cp-plan-end", "closure", "hearing", "looked-after-end"):
+    for waiting in (
+        "assessment",
+        "cp-plan-end",
+        "closure",
+        "hearing",
+        "looked-after-end",
+        "looked-after-review",
+        "missing",
+    ):
         assert waiting not in page.suggested
         assert waiting in page.other
 
@@ -347,9 +356,12 @@ def test_the_journey_page_offers_first_the_steps_that_can_be_recorded_now(client
 
 ALL_STEPS = frozenset(STEPS_BY_SLUG)
 # Steps that need nothing open first (new pre-proceedings or care proceedings: while none are open).
-ANY_TIME = {"visit", "pre-proceedings", "care-proceedings", "looked-after", "looked-after-review", "missing"}
+ANY_TIME = {"visit", "pre-proceedings", "care-proceedings", "looked-after"}
 ON_A_REFERRAL = {"assessment", "strategy-discussion", "cin-plan", "closure"}
 ON_A_CP_PLAN = {"review-conference", "core-group", "cp-plan-category", "cp-plan-end"}
+# A looked-after review and a missing episode are of a child in care (rules._looked_after_review; SSDA903's
+# missing table is of children missing from a placement).
+IN_CARE = {"looked-after-review", "missing"}
 
 
 @pytest.mark.parametrize(
@@ -361,23 +373,40 @@ ON_A_CP_PLAN = {"review-conference", "core-group", "cp-plan-category", "cp-plan-
         ),
         pytest.param(
             ["referral", "assessment"],
-            (ON_A_REFERRAL - {"assessment"}) | {"assessment-authorisation", "cp-plan"} | ANY_TIME,
-            id="assessment in progress: authorise it, do not start another",
+            (ON_A_REFERRAL - {"assessment", "closure"}) | {"assessment-authorisation", "cp-plan"} | ANY_TIME,
+            id="assessment in progress: authorise it, do not start another, do not close yet",
+        ),
+        pytest.param(
+            ["referral", "assessment", "assessment-authorisation"],
+            ON_A_REFERRAL | {"cp-plan"} | ANY_TIME,
+            id="assessment authorised: a new one, or close the referral",
         ),
         pytest.param(
             ["referral", "strategy-discussion"],
-            (ON_A_REFERRAL - {"strategy-discussion"}) | {"initial-conference", "cp-plan"} | ANY_TIME,
-            id="section 47 enquiry open: its conference, not a second enquiry",
+            (ON_A_REFERRAL - {"strategy-discussion", "closure"})
+            | {"initial-conference", "cp-plan"}
+            | ANY_TIME,
+            id="section 47 enquiry open: its conference, not a second enquiry, not closing the referral",
         ),
         pytest.param(
             CP_PLAN,
-            ON_A_REFERRAL | ON_A_CP_PLAN | ANY_TIME,
-            id="open child protection plan: no second plan, but its meetings and its end",
+            (ON_A_REFERRAL - {"cin-plan", "closure"}) | ON_A_CP_PLAN | ANY_TIME,
+            id="open child protection plan: its meetings and its end; no CIN plan and no closure while open",
+        ),
+        pytest.param(
+            ["referral", "cin-plan"],
+            (ON_A_REFERRAL - {"cin-plan", "closure"}) | {"cin-plan-end"} | ANY_TIME,
+            id="open child in need plan: end it before a step-up to a CP plan or closing the referral",
         ),
         pytest.param(
             ["looked-after"],
-            {"referral", "looked-after-end"} | ANY_TIME,
-            id="looked after: a new episode (a move) and the end of care",
+            {"referral", "looked-after-end"} | ANY_TIME | IN_CARE,
+            id="looked after: a new episode (a move), the end of care, reviews and missing episodes",
+        ),
+        pytest.param(
+            ["looked-after", "looked-after-end"],
+            {"referral"} | ANY_TIME,
+            id="left care: no review and no missing episode from care",
         ),
         pytest.param(
             ["pre-proceedings", "care-proceedings"],
@@ -395,6 +424,143 @@ def test_the_journey_page_splits_the_steps_by_the_childs_records(client, world, 
     # Every other step is still offered, once, under Other steps: a worker may try it and read the rule.
     assert sorted(page.other) == sorted(ALL_STEPS - suggested)
     assert len(page.suggested) == len(set(page.suggested))
+
+
+# A break of an agreed series of short breaks (SSDA903 legal status V3): one episode per break, each
+# started with reason S and ended when the child goes home (E4A).
+SHORT_BREAK = {
+    "start_date": day(10),
+    "reason_new_episode": "S",
+    "legal_status": "V3",
+    "category_of_need": "N2",
+    "placement_type": "U6",
+    "placement_provider": "PR1",
+}
+
+
+def short_break_taken(world, reason_ceased="E4A"):
+    """A short break from day 10 to day 13."""
+    services.journey_record(actor=world.sw, child=world.child, step="looked-after", values=SHORT_BREAK)
+    services.journey_record(
+        actor=world.sw,
+        child=world.child,
+        step="looked-after-end",
+        values={"end_date": day(13), "reason_ceased": reason_ceased},
+    )
+
+
+def suggested_slugs(world) -> set[str]:
+    return {
+        link.step.slug
+        for section in journey_page(world.sw, world.child)["sections"]
+        for link in section.steps
+    }
+
+
+def test_no_work_is_suggested_on_a_referral_decided_no_further_action(world):
+    # rules._within_episode: the census reads work on an NFA referral as an error.
+    referral_decided_nfa(world)
+    suggested = suggested_slugs(world)
+    assert not suggested & {"assessment", "strategy-discussion", "cp-plan", "cin-plan"}
+    assert "closure" in suggested
+
+
+def test_only_pre_birth_work_is_suggested_for_an_unborn_child(world):
+    not_yet_born(world)
+    # rules.PRE_BIRTH_RECORDS: an unborn child cannot be looked after or the subject of care proceedings.
+    assert not suggested_slugs(world) & {"looked-after", "care-proceedings"}
+    assert {"referral", "visit", "pre-proceedings"} <= suggested_slugs(world)
+
+
+def test_a_child_on_short_breaks_is_offered_a_review_between_breaks_but_no_missing_episode(world):
+    short_break_taken(world)
+    suggested = suggested_slugs(world)
+    assert "looked-after-review" in suggested  # reg 48: reviewed as one arrangement, at home too
+    assert "missing" not in suggested  # at home: not missing from a placement
+    review = services.journey_record(
+        actor=world.sw,
+        child=world.child,
+        step="looked-after-review",
+        values={"date": day(60), "participation": "PN1"},
+    )
+    assert review.pk
+
+
+def test_a_short_breaks_arrangement_ended_otherwise_than_by_going_home_offers_no_review(world):
+    # E8, ceased for any other reason: the arrangement itself was brought to an end.
+    short_break_taken(world, reason_ceased="E8")
+    assert "looked-after-review" not in suggested_slugs(world)
+
+
+# Children in the states a worker meets, built through the services: every step the page suggests must not
+# be refused because of the child's state (a message for the record as a whole, not for one of its fields:
+# "End the child protection plan before closing the referral"). A field's date may still be wrong for the
+# form's test values; that is the worker's to fix, and says nothing about what the page suggested.
+STATES = {
+    "nothing recorded": [],
+    "referral": ["referral"],
+    "assessment in progress": ["referral", "assessment"],
+    "assessment authorised": ["referral", "assessment", "assessment-authorisation"],
+    "section 47 enquiry": ["referral", "strategy-discussion"],
+    "child protection plan": CP_PLAN,
+    "child in need plan": ["referral", "cin-plan"],
+    "looked after": ["looked-after"],
+    "left care": ["looked-after", "looked-after-end"],
+    "pre-proceedings and proceedings": ["pre-proceedings", "care-proceedings"],
+}
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def state_refusal(world, slug: str) -> list[str]:
+    """What the service says about the whole record when the step is recorded with its test post (rolled
+    back either way)."""
+    form = STEP_FORMS[slug](POSTS[slug][1])
+    assert form.is_valid(), (slug, form.errors)
+    try:
+        with transaction.atomic():
+            services.journey_record(actor=world.sw, child=world.child, step=slug, values=form.values())
+            raise _RolledBack
+    except _RolledBack:
+        return []
+    except ValidationError as error:
+        return getattr(error, "error_dict", {NON_FIELD_ERRORS: error.messages}).get(NON_FIELD_ERRORS, [])
+
+
+def referral_decided_nfa(world):
+    services.journey_record(
+        actor=world.sw,
+        child=world.child,
+        step="referral",
+        values={**DONE["referral"], "no_further_action": True},
+    )
+
+
+def not_yet_born(world):
+    world.child.date_of_birth = None
+    world.child.expected_date_of_birth = timezone.localdate() + datetime.timedelta(days=60)
+    world.child.save()
+
+
+BUILT_OTHERWISE = {
+    "between short breaks": short_break_taken,
+    "referral decided no further action": referral_decided_nfa,
+    "unborn": not_yet_born,
+}
+
+
+@pytest.mark.parametrize("state", [*STATES, *BUILT_OTHERWISE])
+def test_no_suggested_step_is_refused_for_the_childs_state(world, state):
+    if state in BUILT_OTHERWISE:
+        BUILT_OTHERWISE[state](world)
+    else:
+        do(world.sw, world.child, *STATES[state])
+    suggested = suggested_slugs(world)
+    assert suggested
+    refused = {slug: state_refusal(world, slug) for slug in sorted(suggested)}
+    assert {slug: messages for slug, messages in refused.items() if messages} == {}
 
 
 @pytest.mark.parametrize(
