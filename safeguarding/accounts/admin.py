@@ -14,12 +14,14 @@ administrator sets a password: the owner of the account sets it through an email
 """
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import NestedObjects
+from django.contrib.admin.utils import NestedObjects, unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import router
 from django.db.models.constants import LOOKUP_SEP
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
@@ -148,6 +150,26 @@ class UserAdmin(NoCaseContentAdmin, DjangoUserAdmin):
         # Django's page for an administrator to type someone's new password: not here.
         raise Http404
 
+    def get_urls(self):
+        send = path(
+            "<id>/send-password-link/",
+            self.admin_site.admin_view(self.send_password_link_view),
+            name="accounts_user_send_password_link",
+        )
+        return [send, *super().get_urls()]
+
+    def send_password_link_view(self, request, id):
+        """The button on a user's page: email them a new set-password link (POST only)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        user = self.get_object(request, unquote(id))
+        if user is None:
+            raise Http404
+        if not self.has_change_permission(request, user):
+            raise PermissionDenied
+        self._send_password_link(request, user)
+        return redirect("admin:accounts_user_change", user.pk)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         actor = request.user
@@ -160,6 +182,8 @@ class UserAdmin(NoCaseContentAdmin, DjangoUserAdmin):
 
             def clean_email(self):
                 email = (self.cleaned_data.get("email") or "").strip()
+                if email.lower() == (self.initial.get("email") or "").lower():
+                    return email  # unchanged: an older account sharing it does not block other edits
                 other = services.email_in_use_by(email=email, user=self.instance)
                 if other is not None:
                     raise ValidationError(EMAIL_IN_USE.format(username=other.get_username()), code="in_use")

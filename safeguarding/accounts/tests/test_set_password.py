@@ -156,6 +156,9 @@ def test_changing_someones_email_address_is_an_audited_change_of_access_and_neve
         "email": {"before": "asha@test.invalid", "after": "asha.patel@test.invalid"}
     }
 
+    # Another account's address is refused as a new account's is.
+    response = client.post(url, change_form(asha, email="Sami@test.invalid"))
+    assert "sami's account already uses this email address" in page(response)
     response = client.post(
         reverse("admin:accounts_user_change", args=[sami.pk]), change_form(sami, email="x@test.invalid")
     )
@@ -177,6 +180,24 @@ def test_a_new_link_for_a_forgotten_password_keeps_the_old_one_working_until_it_
     assert client.login(username="asha", password=TEST_PASSWORD)
     [sent] = AuditEvent.objects.filter(action=Action.PASSWORD_LINK_SENT)
     assert (sent.actor, sent.object_id, sent.detail["new_account"]) == (sami, str(asha.pk), False)
+
+
+def test_the_users_page_has_a_button_that_sends_a_new_link_in_place_of_change_password(client, staff):
+    sami, asha = staff["sami"], staff["asha"]
+    client.force_login(sami)
+    change_url = reverse("admin:accounts_user_change", args=[asha.pk])
+    send_url = reverse("admin:accounts_user_send_password_link", args=[asha.pk])
+    assert f'action="{send_url}"' in page(client.get(change_url))
+    assert "Send a new set-password link" not in page(client.get(reverse("admin:accounts_user_add")))
+    assert client.get(send_url).status_code == 405  # a link followed sends nothing
+    assert not mail.outbox
+    response = client.post(send_url, follow=True)
+    assert response.redirect_chain[-1][0] == change_url
+    [message] = mail.outbox
+    assert message.to == ["asha@test.invalid"]
+    body = page(response)
+    assert "A set-password link was sent to asha@test.invalid." in body
+    assert token_of(link_in(message)) not in body
 
 
 def test_no_link_is_sent_for_a_switched_off_account(client, staff):
