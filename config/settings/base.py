@@ -164,6 +164,21 @@ SIGN_IN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_FAILURE_LIMI
 SIGN_IN_FAILURE_WINDOW_SECONDS = 15 * 60
 SIGN_IN_LOCKOUT_SECONDS = 15 * 60
 
+# Staff set their own passwords (issue #8): a system administrator never types or sees one. A new account,
+# or one whose owner has forgotten their password, is sent a one-time set-password link by email to the
+# address on the account. The link works once (setting the password, or signing in, spends it) and expires
+# after PASSWORD_RESET_TIMEOUT: three days, so a new starter told on a Friday can still use it on Monday.
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT_SECONDS", str(3 * 24 * 60 * 60)))
+# The council's mail relay. Set in the environment; dev.py prints messages to the console instead, and the
+# tests keep them in memory (django.core.mail.outbox).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "false") == "true"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SERVICE_NAME} <no-reply@localhost>")
+
 # Signed out after 30 minutes without a request, with the GOV.UK timeout warning 2 minutes before. The limit
 # slides: IdleSessionMiddleware stamps the session with the time of each request (writing at most once a
 # minute, rather than SESSION_SAVE_EVERY_REQUEST's write on every page) and signs out a session whose

@@ -9,6 +9,9 @@ ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost"]  # noqa: F405
 # runserver serves static files from the finders in DEBUG; WhiteNoise is for production.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
 
+# Set-password links are printed where `make run` shows its log, not sent.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
 # The demo: two-step sign-in is offered on each user's Account page, not required (production requires it).
 REQUIRE_TWO_FACTOR = False
 

@@ -11,6 +11,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DEMO_SEEDING_ALLOWED = True
+# Set-password emails are kept in django.core.mail.outbox, never sent.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # The live test server serves static files from the finders itself; WhiteNoise is for production,
 # where `collectstatic` fills STATIC_ROOT.

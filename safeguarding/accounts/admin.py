@@ -8,20 +8,25 @@ relation named in the address (`?allocations__isnull=False`); the autocomplete a
 foreign key (admin_site.py). Each is refused for rows outside the admin's own apps (ADMIN_APPS). Users
 and teams are never deleted: they are deactivated or closed, since case records and audit events name them.
 
-Changes to a user's access (role, team, organisation, admin rights, activation) go through
-`services.user_change_access`, which refuses a change to one's own access and audits every change.
+Changes to a user's access (role, team, organisation, email address, admin rights, activation) go through
+`services.user_change_access`, which refuses a change to one's own access and audits every change. No
+administrator sets a password: the owner of the account sets it through an emailed link (UserAdmin).
 """
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import NestedObjects
+from django.contrib.admin.utils import NestedObjects, unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import router
 from django.db.models.constants import LOOKUP_SEP
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.urls import path
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
 from .admin_site import ADMIN_APPS
+from .forms import EMAIL_IN_USE, StaffAccountAddForm
 from .models import Organisation, SignInLockout, Team, User
 
 CASE_RECORDS_REFER = "Records in the case system refer to this, so it cannot be deleted."
@@ -106,29 +111,84 @@ class TeamAdmin(NoCaseContentAdmin):
 
 @admin.register(User)
 class UserAdmin(NoCaseContentAdmin, DjangoUserAdmin):
-    """Staff are deactivated, not deleted. Role, team, organisation, admin rights and activation are
-    changed through `services.user_change_access`: never one's own, and always audited."""
+    """Staff are deactivated, not deleted. Role, team, organisation, email address, admin rights and
+    activation are changed through `services.user_change_access`: never one's own, and always audited.
+
+    An administrator never sets or sees a password (issue #8): one who did could sign in as a caseworker
+    and read the case records they must never see. A new account has no usable password; its owner is
+    emailed a one-time link to set their own, and "Send a new set-password link" does the same for someone
+    who has forgotten theirs. Django's own "change password" page and the add form's password boxes are
+    gone."""
 
     list_display = ["username", "first_name", "last_name", "role", "organisation", "team", "is_active"]
     list_filter = ["role", "organisation", "team", "is_active"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        (None, {"fields": ("username",)}),
+        *DjangoUserAdmin.fieldsets[1:],
         ("Family Safeguarding", {"fields": ("role", "organisation", "team", "job_title", "phone")}),
     )
+    add_form = StaffAccountAddForm
+    # Django's add page says "First, enter a username and password": ours has no password to enter.
+    add_form_template = None
     add_fieldsets = (
-        *DjangoUserAdmin.add_fieldsets,
-        ("Family Safeguarding", {"fields": ("first_name", "last_name", "role", "organisation", "team")}),
+        (
+            None,
+            {
+                "fields": ("username", "email", "first_name", "last_name", "role", "organisation", "team"),
+                "description": (
+                    "The new user is emailed a link to set their own password. You will not see it."
+                ),
+            },
+        ),
     )
-    actions = ["deactivate"]
+    actions = ["deactivate", "send_password_link"]
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def user_change_password(self, request, id, form_url=""):
+        # Django's page for an administrator to type someone's new password: not here.
+        raise Http404
+
+    def get_urls(self):
+        send = path(
+            "<id>/send-password-link/",
+            self.admin_site.admin_view(self.send_password_link_view),
+            name="accounts_user_send_password_link",
+        )
+        return [send, *super().get_urls()]
+
+    def send_password_link_view(self, request, id):
+        """The button on a user's page: email them a new set-password link (POST only)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        user = self.get_object(request, unquote(id))
+        if user is None:
+            raise Http404
+        if not self.has_change_permission(request, user):
+            raise PermissionDenied
+        self._send_password_link(request, user)
+        return redirect("admin:accounts_user_change", user.pk)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         actor = request.user
 
         class AccessForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                # Django's change form shows the password hash with a link to change it.
+                self.fields.pop("password", None)
+
+            def clean_email(self):
+                email = (self.cleaned_data.get("email") or "").strip()
+                if email.lower() == (self.initial.get("email") or "").lower():
+                    return email  # unchanged: an older account sharing it does not block other edits
+                other = services.email_in_use_by(email=email, user=self.instance)
+                if other is not None:
+                    raise ValidationError(EMAIL_IN_USE.format(username=other.get_username()), code="in_use")
+                return email
+
             def clean(self):
                 cleaned = super().clean()
                 changes = {
@@ -159,6 +219,7 @@ class UserAdmin(NoCaseContentAdmin, DjangoUserAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             services.user_create(actor=request.user, user=obj, request=request)
+            self._send_password_link(request, obj, new_account=True)
             return
         # The access fields are changed by the service, which audits them; every other field is saved here.
         wanted = {name: getattr(obj, name) for name in services.ACCESS_FIELDS if name in form.changed_data}
@@ -167,6 +228,34 @@ class UserAdmin(NoCaseContentAdmin, DjangoUserAdmin):
             setattr(obj, name, getattr(stored, name))
         super().save_model(request, obj, form, change)
         services.user_change_access(actor=request.user, user=obj, request=request, **wanted)
+
+    def _send_password_link(self, request, user, *, new_account=False) -> bool:
+        """Send the link and tell the administrator where it went: the address, never the link."""
+        try:
+            sent_to = services.user_password_link_send(
+                actor=request.user, user=user, request=request, new_account=new_account
+            )
+        except services.PasswordLinkRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            return False
+        except OSError:
+            # The mail server refused or could not be reached: nothing was sent or recorded.
+            self.message_user(
+                request,
+                f"The set-password link for {user.get_username()} could not be sent. Try again later with "
+                '"Send a new set-password link".',
+                messages.ERROR,
+            )
+            return False
+        self.message_user(request, f"A set-password link was sent to {sent_to}.", messages.SUCCESS)
+        return True
+
+    @admin.action(description="Send a new set-password link", permissions=["change"])
+    def send_password_link(self, request, queryset):
+        # For someone who has forgotten their password. Their current password keeps working until they
+        # use the link: an administrator's click does not lock anyone out.
+        for user in queryset.order_by("username"):
+            self._send_password_link(request, user)
 
     @admin.action(description="Deactivate selected users", permissions=["change"])
     def deactivate(self, request, queryset):

@@ -1,6 +1,7 @@
 """Writes about signing in (failed attempts and lockouts, the two steps of signing in, setting up an
-authenticator app) and about staff access (a user's role, team, organisation, admin rights and activation;
-closing a team). Each writes its own audit event in the same transaction."""
+authenticator app), about passwords (the emailed set-password link and its use) and about staff access (a
+user's role, team, organisation, email address, admin rights and activation; closing a team). Each writes
+its own audit event in the same transaction."""
 
 from __future__ import annotations
 
@@ -9,10 +10,16 @@ import enum
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguarding.audit.services import Action, audit_record, client_address
@@ -178,11 +185,14 @@ def two_factor_device_confirm(*, actor, device: TOTPDevice, code: str, request) 
 # ---- Staff access: role, team, organisation, admin rights, activation ------------------------------------
 
 # What a user may see or do in the system. Every change to one of these is audited, naming the user.
-ACCESS_FIELDS = ("role", "team", "organisation", "is_active", "is_staff", "is_superuser")
+# The email address is among them: a set-password link goes to it, so whoever reads that mailbox can take
+# the account. Changing it is audited, and nobody changes their own.
+ACCESS_FIELDS = ("role", "team", "organisation", "email", "is_active", "is_staff", "is_superuser")
 ACCESS_FIELD_LABELS = {
     "role": "role",
     "team": "team",
     "organisation": "organisation",
+    "email": "email address",
     "is_active": "active status",
     "is_staff": "staff status",
     "is_superuser": "superuser status",
@@ -261,6 +271,7 @@ def user_change_access(
     role: str = UNCHANGED,
     team: Team | None = UNCHANGED,
     organisation: Organisation | None = UNCHANGED,
+    email: str = UNCHANGED,
     is_active: bool = UNCHANGED,
     is_staff: bool = UNCHANGED,
     is_superuser: bool = UNCHANGED,
@@ -278,6 +289,7 @@ def user_change_access(
         "role": role,
         "team": team,
         "organisation": organisation,
+        "email": email,
         "is_active": is_active,
         "is_staff": is_staff,
         "is_superuser": is_superuser,
@@ -319,12 +331,15 @@ def user_change_access(
 
 
 def user_create(*, actor, user: User, request=None) -> User:
-    """Add a member of staff (the admin's add form has set their password). A new account's access is
-    recorded as a change from nothing, so the audit log holds every grant of access."""
+    """Add a member of staff, with no password anyone could sign in with: its owner sets one through the
+    link `user_password_link_send` emails them. An administrator who chose the password could sign in as a
+    caseworker and read case records that they must never see. A new account's access is recorded as a
+    change from nothing, so the audit log holds every grant of access."""
     changes = {name: getattr(user, name) for name in ACCESS_FIELDS}
     errors = user_access_change_errors(actor=actor, user=user, changes=changes)
     if errors:
         raise ValidationError(errors)
+    user.set_unusable_password()
     with transaction.atomic():
         user.full_clean()
         user.save()
@@ -342,6 +357,104 @@ def user_create(*, actor, user: User, request=None) -> User:
             },
         )
     return user
+
+
+def email_in_use_by(*, email: str, user: User | None = None) -> User | None:
+    """Another account with this email address, if any (letter case aside). Each account needs its own, so
+    that its set-password link reaches only its owner: an administrator cannot give a new casework account
+    the address they already use for their own."""
+    if not email:
+        return None
+    others = User.objects.filter(email__iexact=email.strip())
+    if user is not None and user.pk:
+        others = others.exclude(pk=user.pk)
+    return others.first()
+
+
+# ---- Passwords: set by their owner through an emailed link, never by an administrator ---------------------
+
+
+class PasswordLinkRefused(Exception):
+    """The link cannot be sent: the account is switched off or has no email address (the message says)."""
+
+
+def password_link_url(*, user: User, request) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return request.build_absolute_uri(reverse("accounts:set-password", args=[uid, token]))
+
+
+def user_password_link_send(*, actor, user: User, request, new_account: bool = False) -> str:
+    """Email the account's owner a one-time link to set their password, to the address on the account.
+    Returns that address, to tell the administrator where it went: never the link, which would let them
+    set the password themselves.
+
+    Sending a link leaves the current password as it is: an administrator's click must not lock anyone
+    out, and only the mailbox's owner can use the link. The link is spent when a password is set through
+    it or the user signs in (Django's token covers the password hash, the last sign-in and the email
+    address), and expires after PASSWORD_RESET_TIMEOUT. The sending is audited, naming the user and the
+    address; if the email cannot be sent, nothing is recorded and the error reaches the caller.
+    """
+    if not user.is_active:
+        raise PasswordLinkRefused(
+            f"No link was sent: the account {user.get_username()} is switched off. Reactivate it first."
+        )
+    if not user.email:
+        raise PasswordLinkRefused(
+            f"No link was sent: the account {user.get_username()} has no email address. Add one first."
+        )
+    link = password_link_url(user=user, request=request)
+    hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+    context = {
+        "user": user,
+        "link": link,
+        "new_account": new_account,
+        "expires": f"{hours // 24} days" if hours % 24 == 0 and hours >= 48 else f"{hours} hours",
+        "service_name": settings.SERVICE_NAME,
+        "council_name": settings.COUNCIL_NAME,
+    }
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=Action.PASSWORD_LINK_SENT,
+            obj=user,
+            request=request,
+            detail={"user": user.get_username(), "sent_to": user.email, "new_account": new_account},
+        )
+        # Last, inside the transaction: a mail server that refuses the message undoes the audit event.
+        send_mail(
+            subject=f"Set your password for {settings.SERVICE_NAME}",
+            message=render_to_string("accounts/email/set_password.txt", context),
+            from_email=None,
+            recipient_list=[user.email],
+        )
+    return user.email
+
+
+def user_password_link_valid(*, user: User | None, token: str) -> bool:
+    """Whether a set-password link may be used: a real, active account and a token not yet spent or
+    expired. A switched-off account's link is refused: its owner has left, or access is suspended."""
+    return user is not None and user.is_active and default_token_generator.check_token(user, token)
+
+
+def user_password_set(*, user: User, token: str, password: str, request) -> User:
+    """Set the user's own password through their link. The token is checked again with the account's row
+    locked, so two submissions of one link cannot both succeed; the new password spends the link. The
+    password itself has been checked by AUTH_PASSWORD_VALIDATORS in the form."""
+    with transaction.atomic():
+        stored = for_update(User.objects).get(pk=user.pk)
+        if not user_password_link_valid(user=stored, token=token):
+            raise PasswordLinkRefused("This link has expired or has already been used.")
+        stored.set_password(password)
+        stored.save(update_fields=["password"])
+        audit_record(
+            actor=stored,
+            action=Action.PASSWORD_SET,
+            obj=stored,
+            request=request,
+            detail={"user": stored.get_username()},
+        )
+    return stored
 
 
 def team_close_errors(*, team: Team) -> dict[str, ValidationError]:

@@ -1,4 +1,5 @@
-"""Sign in and out, the second sign-in step, the account page and the session's keep-alive. The one place
+"""Sign in and out, the second sign-in step, setting one's own password through an emailed link, the account
+page and the session's keep-alive. The one place
 that decides who the user is: single sign-on would replace the sign-in views."""
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django_otp import login as otp_login
 from safeguarding.audit.services import Action, audit_record
 
 from . import selectors, services, sessions, two_factor
-from .forms import SecurityCodeForm, SignInForm, locked_message
+from .forms import NewPasswordForm, SecurityCodeForm, SignInForm, locked_message
 from .services import CodeCheck
 
 # Why the sign-in page is shown, when it is not a fresh visit: kept in the (anonymous) session.
@@ -81,6 +82,43 @@ class SignInView(auth_views.LoginView):
         context["idle_minutes"] = settings.SESSION_IDLE_TIMEOUT_SECONDS // 60
         context["lockout_minutes"] = settings.SIGN_IN_LOCKOUT_SECONDS // 60
         return context
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """Set one's own password through the one-time link emailed to the account's address (a new account,
+    or a forgotten password): no administrator ever sets or sees it.
+
+    Django's view checks the link, keeps its token in the session and moves to an address without it,
+    so the token does not linger in the browser's history. Here, the account must also be active, and the
+    password is set by the service, which checks the token again under a lock and audits the setting.
+    Afterwards the user signs in with it, which leads into two-step sign-in as every sign-in does."""
+
+    form_class = NewPasswordForm
+    template_name = "accounts/set_password.html"
+    # What the address says in place of the token once it is in the session (not a secret).
+    reset_url_token = "new"  # noqa: S105
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def form_valid(self, form):
+        token = self.request.session.get(auth_views.INTERNAL_RESET_SESSION_TOKEN, "")
+        try:
+            services.user_password_set(
+                user=self.user, token=token, password=form.cleaned_data["new_password1"], request=self.request
+            )
+        except services.PasswordLinkRefused:
+            self.validlink = False
+            return self.render_to_response(self.get_context_data())
+        finally:
+            self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
+        if self.request.user.is_authenticated:
+            # Someone else was signed in on this browser: the next step is this user's sign-in.
+            logout(self.request)
+        self.request.session[SIGN_IN_NOTICE] = "password_set"
+        return redirect("accounts:sign-in")
 
 
 class SignOutView(auth_views.LogoutView):

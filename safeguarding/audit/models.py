@@ -60,6 +60,10 @@ class AuditEvent(models.Model):
         # A member of staff's role, team, organisation, admin rights or activation changed (or the account
         # was created): these decide which families they see, so each change is audited, naming them.
         ACCESS_CHANGE = "access_change", "Changed a user's access"
+        # Passwords are never set by an administrator (issue #8): the account's owner is emailed a one-time
+        # link and sets their own. The sending and the setting are each audited, naming the user.
+        PASSWORD_LINK_SENT = "password_link_sent", "Sent a set-password link"
+        PASSWORD_SET = "password_set", "Set their password through a link"
         TEAM_CLOSE = "team_close", "Closed a team"
         TEAM_REOPEN = "team_reopen", "Reopened a team"
 

@@ -377,6 +377,8 @@ def _what(event: AuditEvent, workers: dict[str, Staff]) -> str:
         return f"Ended {worker}'s allocation" + (f". Reason: {reason}" if reason else "")
     if action == Action.ACCESS_CHANGE:
         return "Changed a user's access: " + "; ".join(access_changes_described(detail))
+    if action in (Action.PASSWORD_LINK_SENT, Action.PASSWORD_SET):
+        return "; ".join(staff_access_described(action, detail))
     if action == Action.DENIED:
         if detail.get("access_change"):
             return "Refused: changing their own access"
@@ -474,6 +476,7 @@ ACCESS_FIELD_NAMES = {
     "role": "Role",
     "team": "Team",
     "organisation": "Organisation",
+    "email": "Email address",
     "is_active": "Account",
     "is_staff": "Staff status",
     "is_superuser": "Superuser status",
@@ -512,6 +515,23 @@ def access_changes_described(detail: dict) -> list[str]:
         before = _access_value_label(name, change.get("before"))
         lines.append(f"{label}: from {before} to {after}")
     return lines
+
+
+# What the "Changes to staff access" section lists: changes to access, and the set-password links that
+# let whoever holds the account's mailbox sign in as it (issue #8), with their use.
+STAFF_ACCESS_ACTIONS = (Action.ACCESS_CHANGE, Action.PASSWORD_LINK_SENT, Action.PASSWORD_SET)
+
+
+def staff_access_described(action: str, detail: dict) -> list[str]:
+    """One event of the "Changes to staff access" section in words."""
+    if action == Action.PASSWORD_LINK_SENT:
+        to = str(detail.get("sent_to") or "the account's email address")
+        lines = ["New account: set-password link" if detail.get("new_account") else "Set-password link"]
+        lines[0] += f" sent to {to}"
+        return lines
+    if action == Action.PASSWORD_SET:
+        return ["Password set by the account's owner through a set-password link"]
+    return access_changes_described(detail)
 
 
 def burst_settings() -> tuple[int, int]:
@@ -605,7 +625,7 @@ def unusual_access(period: Period) -> UnusualAccess:
 
     # Changes to staff access: who may see what changed, so every one is listed (they are few).
     access_events = list(
-        AuditEvent.objects.filter(in_period, action=Action.ACCESS_CHANGE)
+        AuditEvent.objects.filter(in_period, action__in=STAFF_ACCESS_ACTIONS)
         .select_related("actor")
         .order_by("-occurred_at", "-id")
     )
@@ -685,7 +705,7 @@ def unusual_access(period: Period) -> UnusualAccess:
                 event=event,
                 user=user,
                 username=str(event.detail.get("user", "")) or (user.username if user else ""),
-                changes=access_changes_described(event.detail),
+                changes=staff_access_described(event.action, event.detail),
                 changed_by=staff.get(event.actor_id),
                 staff=staff.get(user.pk) if user else None,
             )
@@ -838,7 +858,7 @@ def unusual_access_rows(report: UnusualAccess):
         ]
     for change in report.access_changes:
         yield [
-            "Changed a user's access",
+            change.event.action_label,  # "Changed a user's access", "Sent a set-password link", ...
             change.changed_by_username,
             change.changed_by_name,
             f"User: {change.user.display_name if change.user else ''} ({change.username})",

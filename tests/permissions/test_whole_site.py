@@ -69,8 +69,12 @@ OUTSIDE_MATRIX = {
     "accounts:two-factor-code": "the second sign-in step; shows no case data",
     "accounts:two-factor-set-up": "sets up the user's own authenticator app; shows no case data",
     "accounts:session": "how long the user's own session has left (public: answers a page whose session ended)",
+    "accounts:set-password": (
+        "public: opened from the emailed one-time link before the user can sign in; the link's token is the "
+        "key, and the page shows only the account's username (safeguarding/accounts/tests/test_set_password.py)"
+    ),
 }
-PUBLIC_URL_NAMES = {"accounts:sign-in", "accounts:session"}
+PUBLIC_URL_NAMES = {"accounts:sign-in", "accounts:session", "accounts:set-password"}
 
 
 @pytest.mark.parametrize(("role", "relationship"), list(EXPECTED), ids=[":".join(k) for k in EXPECTED])
