@@ -25,19 +25,7 @@ import pytest
 from django.db import connection, transaction
 
 from safeguarding.demo.generator import build_council
-from tests import demo_snapshot
-
-
-def _transactional(item: pytest.Item) -> bool:
-    """The same test pytest-django applies: such a test commits, and the tables are emptied after it."""
-    marker = item.get_closest_marker("django_db")
-    names = getattr(item, "fixturenames", ())
-    if marker is not None:
-        # django_db(transaction=False, reset_sequences=False, ...), by keyword or position.
-        args = dict(zip(("transaction", "reset_sequences"), marker.args, strict=False)) | marker.kwargs
-        if args.get("transaction") or args.get("reset_sequences"):
-            return True
-    return "transactional_db" in names or "live_server" in names
+from tests import demo_snapshot, held
 
 
 @pytest.fixture(scope="session")
@@ -89,30 +77,20 @@ _held_for_module = False
 
 @pytest.fixture(scope="module", autouse=True)
 def _demo_council_for_the_module(request, django_db_blocker):
-    items = [item for item in request.session.items if getattr(item, "module", None) is request.module]
-    if not items or not all(
-        "demo_council" in getattr(item, "fixturenames", ()) and not _transactional(item) for item in items
-    ):
+    if not held.every_test_asks_for(request, "demo_council"):
         yield
         return
     global _held_for_module
     rows = request.getfixturevalue("demo_council_rows")
     reference = request.getfixturevalue("reference_rows")
-    outer = transaction.atomic()
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            # Committed first: a browser test before this module may have emptied them.
-            demo_snapshot.restore_emptied(reference)
-        outer.__enter__()
-        demo_snapshot.insert(rows)
-    _held_for_module = True
-    try:
-        yield
-    finally:
-        _held_for_module = False
+    with held.outer_transaction(django_db_blocker, reference):
         with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+            demo_snapshot.insert(rows)
+        _held_for_module = True
+        try:
+            yield
+        finally:
+            _held_for_module = False
 
 
 @pytest.fixture

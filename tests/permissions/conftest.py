@@ -1,7 +1,12 @@
-"""The permission matrix's one family and its people: see matrix.py."""
+"""The permission matrix's one family and its people: see matrix.py.
+
+The family is written once per test module (tests/held.py), not once per test: the matrix has thousands
+of cells, each a request against the same family, and writing the family was half of each cell's time.
+Each test still runs in its own savepoint, rolled back after it, and gets its own copies of the objects."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 
 import pytest
@@ -18,11 +23,11 @@ from safeguarding.readiness.models import ReadinessRecord
 from safeguarding.supervision.models import GroupSupervision, SupervisionAction
 from safeguarding.workbook.models import AssessmentVersion, FamilyAssessment, ParentingModule
 from safeguarding.workbook.services.chapters import chapter_save, chapter_start, part_field
+from tests import held
 from tests.permissions.matrix import SEARCH_SURNAME
 
 
-@pytest.fixture
-def world(db):
+def build_world() -> dict:
     """One family in the home team, with a child, their mother and a lead social worker; and another team."""
     home, other = (
         TeamFactory(name="North Family Safeguarding Team"),
@@ -149,3 +154,24 @@ def world(db):
         "lead": lead,
         "spare": spare,
     }
+
+
+@pytest.fixture(scope="module")
+def _world_for_the_module(request, django_db_setup, django_db_blocker):
+    """The family written once for a module whose every test asks for `world` and none commits; else None."""
+    if not held.every_test_asks_for(request, "world"):
+        yield None
+        return
+    with held.outer_transaction(django_db_blocker, request.getfixturevalue("reference_rows")):
+        with django_db_blocker.unblock():
+            built = build_world()
+        yield built
+
+
+@pytest.fixture
+def world(db, _world_for_the_module) -> dict:
+    if _world_for_the_module is None:
+        return build_world()
+    # The database is back as it was built at the start of each test (the savepoint before the test
+    # is rolled back); copies keep one test's changes to the objects in memory from reaching the next.
+    return copy.deepcopy(_world_for_the_module)
