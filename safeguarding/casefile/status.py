@@ -14,6 +14,7 @@ for a user the disclosure shows it to, so a withheld value is never in a page's 
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
 from dataclasses import dataclass, field
 
@@ -32,9 +33,10 @@ def _latest(queryset, column: str, order: str) -> Subquery:
     return Subquery(queryset.filter(child_id=OuterRef("person_id")).order_by(order).values(column)[:1])
 
 
-def status_annotations() -> dict:
-    """Subqueries for a FamilyMember queryset: each child's open plans, care episode and referral, and their
-    last closure. One column each, so the members query stays one query for any number of children."""
+@functools.cache
+def _status_subqueries() -> dict:
+    # Built once per process: fourteen subqueries cost about a tenth of the family page's time to build,
+    # and they depend on nothing of the request. annotate() resolves a copy of each, never the original.
     open_lac = journey.LookedAfterEpisode.objects.filter(end_date__isnull=True)
     # The period of care started with the latest "S Started to be looked after" episode; a change of legal
     # status or placement since began a new episode, not a new period.
@@ -63,6 +65,12 @@ def status_annotations() -> dict:
         "status_closed_on": _latest(closed, "closure_date", "-closure_date"),
         "status_closure_reason": _latest(closed, "closure_reason", "-closure_date"),
     }
+
+
+def status_annotations() -> dict:
+    """Subqueries for a FamilyMember queryset: each child's open plans, care episode and referral, and their
+    last closure. One column each, so the members query stays one query for any number of children."""
+    return dict(_status_subqueries())
 
 
 def _label(choices, code: str | None) -> str:
