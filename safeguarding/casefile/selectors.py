@@ -42,18 +42,19 @@ def family_detail(user, family: Family, *, today: datetime.date) -> dict:
         )
         .order_by("member_type", "left_on", "person__date_of_birth", "person__expected_date_of_birth")
     )
-    person_ids = [m.person_id for m in members]
-    relationships = list(
-        Relationship.objects.filter(person_id__in=person_ids, relative_id__in=person_ids).select_related(
-            "person", "relative"
-        )
+    people = {m.person_id: m.person for m in members}
+    # Both ends of each relationship are members, loaded above: the relationships' own columns are enough
+    # (joining the two people again made two dozen more Person objects on a large family's page).
+    relationships = Relationship.objects.filter(person_id__in=people, relative_id__in=people).values_list(
+        "person_id", "relative_id", "kind", "description"
     )
+    kind_labels = dict(Relationship.Kind.choices)
     # Each member lists their relationships both ways: "Mother of Mia" on Dana, "Child of Dana" on Mia.
     by_person: dict = {}
-    for rel in relationships:
-        label = rel.get_kind_display() + (f" ({rel.description})" if rel.description else "") + " of"
-        by_person.setdefault(rel.person_id, []).append((label, rel.relative))
-        by_person.setdefault(rel.relative_id, []).append((rel.inverse_label, rel.person))
+    for person_id, relative_id, kind, description in relationships:
+        label = str(kind_labels.get(kind, kind)) + (f" ({description})" if description else "") + " of"
+        by_person.setdefault(person_id, []).append((label, people[relative_id]))
+        by_person.setdefault(relative_id, []).append((Relationship.INVERSE_LABELS[kind], people[person_id]))
     allocations = list(
         Allocation.objects.filter(family=family)
         .select_related("worker__organisation", "worker__team")
@@ -69,7 +70,9 @@ def family_detail(user, family: Family, *, today: datetime.date) -> dict:
     )
     for member in members:
         member.relationship_list = by_person.get(member.person_id, [])
-        _disclose_addresses(disclosure, member.person.addresses.all())
+        # Read once here: the table asks for them twice a row, and each asking copied the queryset.
+        member.current_addresses = list(member.person.addresses.all())
+        _disclose_addresses(disclosure, member.current_addresses)
     children = [m for m in members if m.member_type == FamilyMember.MemberType.CHILD and m.left_on is None]
     for child in children:
         child.status = status.child_status(child, disclosure)

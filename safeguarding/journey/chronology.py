@@ -331,6 +331,11 @@ def _journey_rows(child_ids, kinds, limit) -> list[dict]:
 @register(kinds=JOURNEY_KINDS)
 def journey_events(child_ids, kinds, limit):
     rows = _journey_rows(list(child_ids), kinds, limit)
+    # One URL a child, not one an event: reversing it for each of the dozens of rows read was half this
+    # provider's time on the family page.
+    journeys = {
+        child_id: reverse("journey:child-journey", args=[child_id]) for child_id in {r["cid"] for r in rows}
+    }
     events = []
     for row in rows:
         branch = _BY_EVENT[row["event"]]
@@ -344,7 +349,7 @@ def journey_events(child_ids, kinds, limit):
                 title=title,
                 detail=detail,
                 child_id=row["cid"],
-                link=reverse("journey:child-journey", args=[row["cid"]]) + f"#{record_anchor}",
+                link=f"{journeys[row['cid']]}#{record_anchor}",
                 order=branch.order,
                 key=f"{row['rid']}",
             )
