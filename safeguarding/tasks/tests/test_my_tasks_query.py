@@ -1,4 +1,5 @@
-"""How My tasks finds a worker's deadlines: through the families they hold, not the whole council's.
+"""How My tasks (and the overdue drill-down for one worker) finds a worker's deadlines: through the
+families they hold (or the team's), not every unowned deadline in the council.
 
 A worker with two hundred deadlines opens My tasks many times a day. Without table statistics SQLite took
 "owner is null" to be a narrow lookup on the owner index and read every unowned deadline in the council
@@ -8,15 +9,19 @@ keeps statistics and is not asked here.
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 
-from safeguarding.accounts.tests.factories import UserFactory
-from safeguarding.tasks import policies
+from safeguarding.accounts.tests.factories import TeamFactory, UserFactory
+from safeguarding.tasks import policies, selectors
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="SQLite's planner has no statistics; PostgreSQL's plans by them"
 )
+
+MONDAY = datetime.date(2026, 3, 2)
 
 
 def _plan(queryset) -> list[str]:
@@ -36,3 +41,14 @@ def test_my_tasks_looks_deadlines_up_by_the_workers_families():
     assert any("(family_id=?)" in step for step in deadline_searches), plan
     # The owner index answers "whose task is this" (the worker's own tasks), never "has it no owner".
     assert len([step for step in deadline_searches if "(owner_id=?)" in step]) == 1, plan
+
+
+@pytest.mark.django_db
+def test_the_overdue_drill_down_for_one_worker_looks_deadlines_up_by_the_teams_families():
+    team = TeamFactory()
+    manager = UserFactory(role="team_manager", team=team)
+    worker = UserFactory(team=team)
+    deadlines = selectors.team_overdue_deadlines(manager, team, today=MONDAY, worker=worker)
+    plan = _plan(deadlines)
+    assert not [step for step in plan if step.startswith("SCAN tasks_deadline")], plan
+    assert any(step.startswith("SEARCH tasks_deadline") and "(family_id=?" in step for step in plan), plan
