@@ -10,7 +10,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import BigIntegerField, F, Func, Q, QuerySet
+from django.db.models.lookups import IsNull
 from django.http import Http404
 
 from safeguarding.accounts.models import Team, User
@@ -56,7 +57,24 @@ def deadlines_for_tasks(user) -> QuerySet[Deadline]:
     if not tasks_can_view(user):
         return Deadline.objects.filter(owned)
     held = Allocation.objects.current().filter(worker_id=user.pk, case_role__in=TASK_CASE_ROLES)
-    return Deadline.objects.filter(Q(family_id__in=held.values("family_id"), owner__isnull=True) | owned)
+    return Deadline.objects.filter(Q(unowned(), family_id__in=held.values("family_id")) | owned)
+
+
+def unowned() -> IsNull:
+    """A deadline has no owner (a child's date, the family's lead answers for it), tested on each row: for
+    a filter that also picks families, which are the lookup worth making."""
+    return IsNull(_NotLookedUp(F("owner_id")), True)
+
+
+class _NotLookedUp(Func):
+    """`+column`: the column's own value, which the database tests on each row rather than looking the column
+    up in an index. "Owner is null" on the held families' deadlines must be a test on their few hundred rows:
+    without statistics SQLite took the owner index to find few unowned deadlines and read every unowned
+    deadline in the council (tens of thousands) to keep the worker's own; My tasks took 45 ms more on the
+    benchmark council. PostgreSQL's plan keeps its shape and estimates the rows better (22 ms to 15 ms)."""
+
+    template = "+%(expressions)s"
+    output_field = BigIntegerField()
 
 
 def deadlines_for_families(user, family_ids) -> QuerySet[Deadline]:

@@ -375,7 +375,7 @@ def team_overdue_deadlines(
         else:
             deadlines = deadlines.filter(
                 Q(owner_id=worker.pk)
-                | Q(owner__isnull=True, family_id__in=leads.filter(worker_id=worker.pk).values("family_id"))
+                | Q(policies.unowned(), family_id__in=leads.filter(worker_id=worker.pk).values("family_id"))
             )
     return deadlines.order_by("due_date", "child__last_name", "child__first_name", "child_id", "kind")
 
