@@ -377,7 +377,9 @@ def team_overdue_deadlines(
                 Q(owner_id=worker.pk)
                 | Q(policies.unowned(), family_id__in=leads.filter(worker_id=worker.pk).values("family_id"))
             )
-    return deadlines.order_by("due_date", "child__last_name", "child__first_name", "child_id", "kind")
+    # The list is paged: rows that tie on all of these (a family's tasks with no child, due the same day,
+    # of one kind) need a last key, or a row could show on two pages or on none.
+    return deadlines.order_by("due_date", "child__last_name", "child__first_name", "child_id", "kind", "pk")
 
 
 def team_overdue(
