@@ -1112,47 +1112,36 @@ def test_a_looked_after_review_is_of_a_child_in_care(child):
     rules.check(LookedAfterReview(child=child, date=d(2025, 8, 25), participation="PN1"))
 
 
-def test_a_child_on_short_breaks_is_reviewed_at_home_between_breaks_until_the_arrangement_ends(child):
-    # Care Planning Regulations 2010, reg 48: the series is reviewed as one arrangement, usually while the
-    # child is at home. It stands until a break ends otherwise than by going home, or a year passes
-    # without a break (short_breaks.py).
-    LookedAfterEpisodeFactory(
+def short_break(child, *, ceased: str):
+    """One short break, 3 to 7 March 2025, of a series recorded break by break (SSDA903 V3)."""
+    return LookedAfterEpisodeFactory(
         child=child,
         start_date=d(2025, 3, 3),
         end_date=d(2025, 3, 7),
-        reason_ceased="E4A",
+        reason_ceased=ceased,
         legal_status="V3",
         placement_type="U6",
         placement_provider="PR1",
     )
+
+
+def test_a_child_on_short_breaks_is_reviewed_at_home_between_breaks_until_the_arrangement_ends(child):
+    # Care Planning Regulations 2010, reg 48: the series is reviewed as one arrangement, usually while the
+    # child is at home. It stands until a break ends otherwise than by going home, or a year passes
+    # without a break (short_breaks.py).
+    short_break(child, ceased="E4A")
     rules.check(LookedAfterReview(child=child, date=d(2025, 5, 28), participation="PN1"))
     rules.check(LookedAfterReview(child=child, date=d(2026, 3, 7), participation="PN1"))
     assert set(refused(LookedAfterReview(child=child, date=d(2026, 3, 8), participation="PN1"))) == {"date"}
 
 
 def test_a_review_after_short_breaks_ended_is_not_of_a_child_on_them(child):
-    LookedAfterEpisodeFactory(
-        child=child,
-        start_date=d(2025, 3, 3),
-        end_date=d(2025, 3, 7),
-        reason_ceased="E8",
-        legal_status="V3",
-        placement_type="U6",
-        placement_provider="PR1",
-    )
+    short_break(child, ceased="E8")
     assert set(refused(LookedAfterReview(child=child, date=d(2025, 5, 28), participation="PN1"))) == {"date"}
 
 
 def test_correcting_a_short_break_keeps_a_review_held_between_breaks(child):
-    episode = LookedAfterEpisodeFactory(
-        child=child,
-        start_date=d(2025, 3, 3),
-        end_date=d(2025, 3, 7),
-        reason_ceased="E4A",
-        legal_status="V3",
-        placement_type="U6",
-        placement_provider="PR1",
-    )
+    episode = short_break(child, ceased="E4A")
     LookedAfterReviewFactory(child=child, date=d(2025, 5, 28))
     episode.placement_type = "U3"
     rules.check(episode)
