@@ -86,6 +86,7 @@ def _demo_council_for_the_module(request, django_db_blocker):
     with held.outer_transaction(django_db_blocker, reference):
         with django_db_blocker.unblock():
             demo_snapshot.insert(rows)
+            held.settle_constraints()
         _held_for_module = True
         try:
             yield

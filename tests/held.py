@@ -41,6 +41,19 @@ def every_test_asks_for(request, fixture: str) -> bool:
     )
 
 
+def settle_constraints() -> None:
+    """Check the foreign keys of the rows just written into the outer transaction, once, now.
+
+    After each test pytest-django (Django's TestCase) checks deferred constraints before rolling the test
+    back. On PostgreSQL that check (`SET CONSTRAINTS ALL IMMEDIATE`) also fires the checks still pending
+    from the outer transaction, and since it runs inside the test's savepoint, which is then rolled back,
+    PostgreSQL marks them pending again: every test re-checked every row of the demo council (about a
+    second a test). Checked here, in the outer transaction, they are done for good, and each test's check
+    covers only what the test wrote. On SQLite this is one `PRAGMA foreign_key_check`, and a bad snapshot
+    fails here rather than in whichever test comes first."""
+    connection.check_constraints()
+
+
 @contextlib.contextmanager
 def outer_transaction(django_db_blocker, reference_rows):
     """Open a transaction that lasts the whole module and is rolled back at its end."""

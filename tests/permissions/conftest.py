@@ -165,6 +165,7 @@ def _world_for_the_module(request, django_db_setup, django_db_blocker):
     with held.outer_transaction(django_db_blocker, request.getfixturevalue("reference_rows")):
         with django_db_blocker.unblock():
             built = build_world()
+            held.settle_constraints()
         yield built
 
 
