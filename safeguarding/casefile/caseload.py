@@ -4,82 +4,162 @@ workers' caseloads on the allocation form, in a fixed number of queries at any c
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
+from django.utils import timezone
 
 from safeguarding.access.policies import families_visible_to
 from safeguarding.accounts.models import Team, User
 from safeguarding.allocation.models import Allocation, CaseRole
 from safeguarding.allocation.policies import allocatable_workers
-from safeguarding.people.models import Family, FamilyMember
+from safeguarding.core.compiled import CompiledQuery, as_date, as_uuid, compile_for_ids
+from safeguarding.people.models import Family, FamilyMember, age_on
 from safeguarding.tasks.models import Deadline
 from safeguarding.tasks.selectors import due_soon_until
 
-# My families loads only the columns the page shows. Every object a page loads stays until CPython's
-# cyclic garbage collector frees it (Django's template Context refers to itself, so a rendered page's
-# context is never freed by reference counting), and the full collections that garbage sets off were the
-# slowest few per cent of My families requests at a caseload of 40 families (docs/benchmarks.md).
-# Timestamps, creator and allocator keys and the worker's employer, which the page never shows, made a
-# third more of it. A template that shows another column must add it here, or each row costs a query
-# (test_query_budgets catches that).
-_MEMBER_COLUMNS = (
-    "family",
-    "person",
-    "member_type",
-    "person__first_name",
-    "person__last_name",
-    "person__date_of_birth",
-    "person__expected_date_of_birth",
-)
-_ALLOCATION_COLUMNS = (
-    "family",
-    "worker",
-    "case_role",
-    "worker__username",
-    "worker__first_name",
-    "worker__last_name",
-)
+# My families reads plain values, not model instances, and puts each row's words together here, so the
+# template does no look-ups through related objects, no date filters and no URL reversing per row. At a
+# caseload of 48 families the page built about 800 model instances (members, people, allocations, workers)
+# and rendered ~1,700 template variables: about 40 ms of CPU of a 50 ms request (docs/benchmarks.md, stop
+# 18). Every object a page makes also stays until the cyclic garbage collector frees it (Django's template
+# Context refers to itself), so fewer objects also means fewer and shorter full collections.
 
 
-def _current_members():
-    return (
-        FamilyMember.objects.filter(left_on__isnull=True)
-        .select_related("person")
-        .only(*_MEMBER_COLUMNS)
-        .order_by("member_type", "person__date_of_birth")
+@dataclass(frozen=True)
+class MyFamilyMember:
+    person_id: object
+    first_name: str
+    last_name: str
+    # "Mia Carter (7)" or "Baby Carter (unborn, due 3 Mar 2027)": what the page shows for a child; an
+    # adult's name alone.
+    line: str
+
+
+@dataclass(frozen=True)
+class MyFamilyWorker:
+    worker_id: int
+    case_role: str
+    role_label: str
+    worker_name: str
+
+
+@dataclass
+class MyFamilyRow:
+    pk: object
+    name: str
+    reference: str
+    url: str
+    children: list[MyFamilyMember]
+    adults: list[MyFamilyMember]
+    my_roles: list[MyFamilyWorker]
+    other_workers: list[MyFamilyWorker]
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled_members(vendor: str, count: int) -> CompiledQuery:
+    """The current members of `count` families, children then adults, each by date of birth: the order
+    the page lists them in (FamilyMember's default ordering)."""
+    return compile_for_ids(
+        lambda ids: (
+            FamilyMember.objects.filter(left_on__isnull=True, family_id__in=ids)
+            .order_by("member_type", "person__date_of_birth")
+            .values_list(
+                "family_id",
+                "member_type",
+                "person_id",
+                "person__first_name",
+                "person__last_name",
+                "person__date_of_birth",
+                "person__expected_date_of_birth",
+            )
+        ),
+        count,
     )
 
 
-def _current_allocations():
-    return (
-        Allocation.objects.current().select_related("worker").only(*_ALLOCATION_COLUMNS).order_by("case_role")
+@functools.lru_cache(maxsize=64)
+def _compiled_allocations(vendor: str, count: int) -> CompiledQuery:
+    """The current allocations of `count` families with each worker's names, by role on the case."""
+    return compile_for_ids(
+        lambda ids: (
+            Allocation.objects.current()
+            .filter(family_id__in=ids)
+            .order_by("case_role")
+            .values_list(
+                "family_id",
+                "worker_id",
+                "case_role",
+                "worker__username",
+                "worker__first_name",
+                "worker__last_name",
+            )
+        ),
+        count,
     )
 
 
-def my_families(user) -> list[Family]:
-    """The families the user is currently allocated to, with members and the other workers."""
-    families = (
+def _member_line(first_name, last_name, member_type, born, expected, today) -> str:
+    name = " ".join(p for p in (first_name, last_name) if p)
+    if member_type != FamilyMember.MemberType.CHILD:
+        return name
+    # As Person.is_unborn and Person.age say.
+    if born is None and expected is not None:
+        return f"{name} (unborn, due {date_filter(expected, 'j M Y')})"
+    if born is not None:
+        return f"{name} ({age_on(born, today)})"
+    return name
+
+
+def my_families(user) -> list[MyFamilyRow]:
+    """The families the user is currently allocated to, with members and the other workers. Three queries
+    at any caseload: the families (through the access policy), their current members and their current
+    allocations; the last two compiled once for each number of families (core.compiled)."""
+    families = list(
         families_visible_to(user)
         .filter(pk__in=Allocation.objects.current().filter(worker_id=user.pk).values("family_id"))
-        .prefetch_related(
-            Prefetch("members", queryset=_current_members(), to_attr="current_members"),
-            Prefetch("allocations", queryset=_current_allocations(), to_attr="current_allocations"),
-        )
-        .only("name", "reference")
         .order_by("name")
+        .values_list("pk", "name", "reference")
     )
-    result = list(families)
-    for family in result:
-        family.children = [
-            m for m in family.current_members if m.member_type == FamilyMember.MemberType.CHILD
-        ]
-        family.adults = [m for m in family.current_members if m.member_type == FamilyMember.MemberType.ADULT]
-        family.my_roles = [a for a in family.current_allocations if a.worker_id == user.pk]
-        family.other_workers = [a for a in family.current_allocations if a.worker_id != user.pk]
-    return result
+    if not families:
+        return []
+    ids = [pk for pk, _name, _reference in families]
+    today = timezone.localdate()
+    # The family page's URL, reversed once: each row's differs only by the family's id.
+    url_pattern = reverse("casefile:family-detail", args=[ids[0]]).replace(str(ids[0]), "{}")
+    rows = {
+        pk: MyFamilyRow(pk, name, reference, url_pattern.format(pk), [], [], [], [])
+        for pk, name, reference in families
+    }
+    _columns, members = _compiled_members(connection.vendor, len(ids)).run(ids)
+    for family_id, member_type, person_id, first_name, last_name, born, expected in members:
+        born, expected = as_date(born), as_date(expected)
+        member = MyFamilyMember(
+            as_uuid(person_id),
+            first_name,
+            last_name,
+            _member_line(first_name, last_name, member_type, born, expected, today),
+        )
+        row = rows[as_uuid(family_id)]
+        if member_type == FamilyMember.MemberType.CHILD:
+            row.children.append(member)
+        elif member_type == FamilyMember.MemberType.ADULT:
+            row.adults.append(member)
+    labels = dict(CaseRole.choices)
+    _columns, allocations = _compiled_allocations(connection.vendor, len(ids)).run(ids)
+    for family_id, worker_id, case_role, username, first_name, last_name in allocations:
+        # As User.display_name says.
+        worker_name = f"{first_name} {last_name}".strip() or username
+        held = MyFamilyWorker(worker_id, case_role, labels.get(case_role, case_role), worker_name)
+        row = rows[as_uuid(family_id)]
+        (row.my_roles if worker_id == user.pk else row.other_workers).append(held)
+    return list(rows.values())
 
 
 @dataclass

@@ -49,6 +49,11 @@ class Family(BaseModel):
         ]
 
 
+def age_on(born: datetime.date, day: datetime.date) -> int:
+    """Age in whole years on `day` of someone born on `born`: for pages that read dates, not people."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
 class Person(BaseModel):
     first_name = models.CharField(max_length=100)
     middle_names = models.CharField(max_length=100, blank=True)
@@ -110,8 +115,7 @@ class Person(BaseModel):
     def age_on(self, day: datetime.date) -> int | None:
         if self.date_of_birth is None:
             return None
-        born = self.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return age_on(self.date_of_birth, day)
 
     @property
     def age(self) -> int | None:

@@ -371,12 +371,12 @@ def test_my_families_lists_only_the_workers_current_families(caseload):
 def test_my_families_shows_my_role_the_other_workers_and_current_members(caseload):
     carter = next(f for f in selectors.my_families(caseload["dan"]) if f.name == "Carter family")
     assert [a.case_role for a in carter.my_roles] == [CaseRole.DA_VICTIM_PRACTITIONER]
-    assert {(a.worker, a.case_role) for a in carter.other_workers} == {
-        (caseload["sw1"], LEAD),
-        (caseload["fsw"], CaseRole.FAMILY_SUPPORT_WORKER),
+    assert {(a.worker_id, a.case_role) for a in carter.other_workers} == {
+        (caseload["sw1"].pk, LEAD),
+        (caseload["fsw"].pk, CaseRole.FAMILY_SUPPORT_WORKER),
     }
-    assert sorted(m.person.first_name for m in carter.children) == ["CarterChild0", "CarterChild1"]
-    assert [m.person.first_name for m in carter.adults] == ["CarterAdult0"]
+    assert sorted(m.first_name for m in carter.children) == ["CarterChild0", "CarterChild1"]
+    assert [m.first_name for m in carter.adults] == ["CarterAdult0"]
 
 
 def test_my_families_page_names_the_other_workers_and_not_former_members(client, caseload):
