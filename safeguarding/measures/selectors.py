@@ -10,8 +10,10 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import BooleanField, Case, Count, DecimalField, IntegerField, Prefetch, Value, When
+from django.utils.formats import date_format
 
 from safeguarding.core.charts import BLUE, Chart, line_chart, trend
+from safeguarding.core.links import url_for_ids
 
 from .change import DETERIORATION, IMPROVEMENT, NO_RELIABLE_CHANGE, Change, compare, is_case
 from .definitions import Instrument
@@ -27,6 +29,10 @@ class MeasureRow:
     change: Change | None = None
     case: bool | None = None
     previous: Measure | None = None
+    # The adult's page: the result's link and the day as its table writes it, made in the selector.
+    url: str = ""
+    date_iso: str = ""
+    date_text: str = ""
 
     @property
     def total_text(self) -> str:
@@ -131,9 +137,19 @@ def measures_history(*, family, person, disclosure, found: dict) -> dict:
         .order_by("administered_on", "created_at")
     )
     groups: dict[str, list[MeasureRow]] = {}
+    result_url = url_for_ids("measures:result", 3)
     for measure in measures:
         instrument = found.get((measure.instrument, measure.instrument_version))
-        groups.setdefault(measure.instrument, []).append(MeasureRow(measure, instrument))
+        day = measure.administered_on
+        groups.setdefault(measure.instrument, []).append(
+            MeasureRow(
+                measure,
+                instrument,
+                url=result_url(family.pk, person.pk, measure.pk),
+                date_iso=day.isoformat(),
+                date_text=date_format(day, "j M Y"),
+            )
+        )
     histories = []
     for number, (code, rows) in enumerate(groups.items(), start=1):
         _with_changes(rows)

@@ -4,7 +4,6 @@ fixed number of queries whatever the number of children, workers, cycles and act
 from __future__ import annotations
 
 import datetime
-import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from django.urls import reverse
 
 from safeguarding.accounts.models import User
 from safeguarding.allocation.models import Allocation, CaseRole
+from safeguarding.core.links import url_for_ids
 from safeguarding.journey import models as journey
 from safeguarding.measures import instruments as measure_instruments
 from safeguarding.measures.selectors import pack_rows as measures_pack_rows
@@ -290,21 +290,6 @@ def family_panel(access: SupervisionAccess, family, *, today: datetime.date) -> 
 # ---- the team's supervisions page --------------------------------------------------------------------------
 
 
-def _url_with_ids(name: str, count: int):
-    """A function making the URL `name` for `count` uuids: reversed once with stand-in ids whose text cannot
-    occur elsewhere in a path, each call putting the real ids in their places (as reverse() would)."""
-    stand_ins = [str(uuid.UUID(int=n + 1)) for n in range(count)]
-    pattern = reverse(name, args=stand_ins)
-
-    def url(*ids) -> str:
-        made = pattern
-        for stand_in, value in zip(stand_ins, ids, strict=True):
-            made = made.replace(stand_in, str(value))
-        return made
-
-    return url
-
-
 @dataclass
 class Day:
     date: datetime.date
@@ -348,7 +333,7 @@ def team_page(team, *, today: datetime.date, page_number=None) -> dict:
     # Each row's links and invited names made here, not by ~100 {% url %} tags and a loop with a test per
     # name in the template (rendering was nearly half the page's time).
     pack_url, reschedule_url = (
-        _url_with_ids(name, 2) for name in ("supervision:pack", "supervision:reschedule")
+        url_for_ids(name, 2) for name in ("supervision:pack", "supervision:reschedule")
     )
     days: dict = {}
     for s in supervisions:
