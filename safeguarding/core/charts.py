@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.template.defaultfilters import floatformat
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 # A small drawing, scaled to its column: its text stays readable beside the table (about 14px at half a
 # desktop page). Room to the right for the last date's label.
@@ -86,6 +88,21 @@ class Series:
     @property
     def polyline(self) -> str:
         return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+    @property
+    def markers_svg(self) -> str:
+        """Each point's marker, written as the template's loop over the points wrote it (the same text and
+        line breaks): a monthly chart has dozens of points, and the loop was most of a chart's rendering."""
+        colour = escape(self.colour)
+        if self.marker == "circle":
+            made = (f'<circle cx="{p.x_text}" cy="{p.y_text}" r="6" fill="{colour}"/>' for p in self.points)
+        else:
+            made = (
+                f'<rect x="{p.corner_x_text}" y="{p.corner_y_text}" width="10" height="10" fill="#ffffff" '
+                f'stroke="{colour}" stroke-width="3"/>'
+                for p in self.points
+            )
+        return mark_safe("".join(f"\n    {element}\n    " for element in made))  # noqa: S308 - escaped above
 
 
 @dataclass(frozen=True)
