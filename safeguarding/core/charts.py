@@ -16,8 +16,13 @@ between its lowest and highest score, with its bands).
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from django.template.defaultfilters import floatformat
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 # A small drawing, scaled to its column: its text stays readable beside the table (about 14px at half a
 # desktop page). Room to the right for the last date's label.
@@ -30,6 +35,14 @@ MAX_DATE_LABELS = 4
 BLUE, BLACK = "#1d70b8", "#0b0c0c"
 # Band shades, lightest first: light enough behind a black or blue line and its markers.
 BAND_SHADES = ("#ffffff", "#f3f2f1", "#e8e7e6", "#dddcdb", "#d2d1d0", "#c7c6c5")
+
+
+@functools.lru_cache(maxsize=4096)
+def one_place(value: float) -> str:
+    """A coordinate as the SVG writes it: Django's floatformat:"1u" (one decimal place, rounded half up, not
+    localised), remembered per value. The template wrote each coordinate through the filter, and a page
+    with a few charts spent more time there than in its queries; the text is the same."""
+    return floatformat(value, "1u")
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,22 @@ class Point:
     def corner_y(self) -> float:
         return self.y - 5
 
+    @property
+    def x_text(self) -> str:
+        return one_place(self.x)
+
+    @property
+    def y_text(self) -> str:
+        return one_place(self.y)
+
+    @property
+    def corner_x_text(self) -> str:
+        return one_place(self.x - 5)
+
+    @property
+    def corner_y_text(self) -> str:
+        return one_place(self.y - 5)
+
 
 @dataclass(frozen=True)
 class Series:
@@ -60,6 +89,21 @@ class Series:
     def polyline(self) -> str:
         return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
 
+    @property
+    def markers_svg(self) -> str:
+        """Each point's marker, written as the template's loop over the points wrote it (the same text and
+        line breaks): a monthly chart has dozens of points, and the loop was most of a chart's rendering."""
+        colour = escape(self.colour)
+        if self.marker == "circle":
+            made = (f'<circle cx="{p.x_text}" cy="{p.y_text}" r="6" fill="{colour}"/>' for p in self.points)
+        else:
+            made = (
+                f'<rect x="{p.corner_x_text}" y="{p.corner_y_text}" width="10" height="10" fill="#ffffff" '
+                f'stroke="{colour}" stroke-width="3"/>'
+                for p in self.points
+            )
+        return mark_safe("".join(f"\n    {element}\n    " for element in made))  # noqa: S308 - escaped above
+
 
 @dataclass(frozen=True)
 class BandArea:
@@ -67,6 +111,14 @@ class BandArea:
     height: float
     fill: str
     label: str
+
+    @property
+    def y_text(self) -> str:
+        return one_place(self.y)
+
+    @property
+    def height_text(self) -> str:
+        return one_place(self.height)
 
 
 @dataclass(frozen=True)
@@ -94,6 +146,20 @@ class Chart:
     @property
     def plot_width(self) -> int:
         return self.right - self.left
+
+    @property
+    def y_tick_texts(self) -> tuple[tuple[str, str], ...]:
+        """(y as the SVG writes it, label) for each tick on the left axis."""
+        return tuple((one_place(y), label) for y, label in self.y_ticks)
+
+    @property
+    def x_tick_texts(self) -> tuple[tuple[str, str], ...]:
+        """(x as the SVG writes it, label) for each date along the bottom."""
+        return tuple((one_place(x), label) for x, label, _iso in self.x_ticks)
+
+    @property
+    def mark_texts(self) -> tuple[tuple[str, str], ...]:
+        return tuple((one_place(x), label) for x, label in self.marks)
 
 
 def trend(first, last, show=str) -> str:

@@ -65,6 +65,8 @@ def _common(request, scope, teams):
         "teams": teams,
         "chooses_team": policies.sees_whole_council_teams(request.user),
         "drill_down": policies.may_drill_down(request.user),
+        # Reversed once here: the tables link each figure to its children, about 120 links a page.
+        "children_url": reverse("outcomes:children"),
         "started": selectors.started_on(),
         "small_number": SMALL_NUMBER,
         "outcome_pages": OUTCOME_PAGES,
