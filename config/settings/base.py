@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Marks whether the signed-in user has also given a one-time code (request.user.is_verified()).
     "django_otp.middleware.OTPMiddleware",
+    # Then the user itself in place of those two lazy wrappers, read hundreds of times a page.
+    "safeguarding.accounts.middleware.PlainUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
