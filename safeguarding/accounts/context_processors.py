@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.urls import reverse
+
+from safeguarding.core.navigation import path_for
 
 from . import two_factor
 
@@ -20,7 +21,7 @@ def session_timeout(request):
             "seconds": settings.SESSION_IDLE_TIMEOUT_SECONDS,
             "warning": settings.SESSION_TIMEOUT_WARNING_SECONDS,
             "warning_text": _duration(settings.SESSION_TIMEOUT_WARNING_SECONDS),
-            "status_url": reverse("accounts:session"),
+            "status_url": path_for("accounts:session"),
         }
     }
 
