@@ -300,14 +300,16 @@ def search_people(user, query: str) -> tuple[list[Person], bool]:
                 name_terms.append(term)
     for term in name_terms:
         people = people.filter(_name_matches(term))
-    if name_terms and len(name_terms[0]) >= 3 and connection.vendor == "postgresql":
+    if name_terms and len(name_terms[0]) >= 4 and connection.vendor == "postgresql":
         # Only people who match the first name term can be found: look them up first, one field at a time,
-        # each from its own index (trigram indexes, migration people 0006; three letters make a trigram).
-        # Asked as one condition with the four ORed, PostgreSQL costs a table scan below those indexes and
-        # either walked the surname index in order, testing every row up to the 26th visible match (28,000
-        # rows for Smith), or hashed every visible membership to check the 1,164 Smiths: 30-50 ms. As an
-        # array of ids it finds the Smiths in a few ms and checks only those against the policy, each
-        # through the person_id index. The full condition stays in the query: the same people either way.
+        # each from its own index (trigram indexes, migration people 0006). Asked as one condition with the
+        # four ORed, PostgreSQL costs a table scan below those indexes and either walked the surname index
+        # in order, testing every row up to the 26th visible match (28,000 rows for Smith), or hashed every
+        # visible membership to check the 1,164 Smiths: 30-50 ms. As an array of ids it finds the Smiths in
+        # a few ms and checks only those against the policy, each through the person_id index. The full
+        # condition stays in the query: the same people either way. Not for a term of three letters or
+        # fewer: one trigram or none, often thousands of matches ("son": 3,777), of which the surname index
+        # walk reaches 26 sooner (10 ms against 60).
         term = name_terms[0]
         matching = [
             Person.objects.filter(**{lookup: term}).order_by().values("pk") for lookup in _NAME_LOOKUPS
