@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 import re
 
-from django.db.models import CharField, Func, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, CharField, Func, Prefetch, Q, QuerySet, Subquery
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 
@@ -249,6 +250,33 @@ class _NotFromIndex(Func):
         return self.as_sql(compiler, connection, template="(%(expressions)s || '')", **extra_context)
 
 
+# What a name term in a search may match, each on its own index on PostgreSQL.
+_NAME_LOOKUPS = ("first_name__icontains", "last_name__icontains", "known_as__icontains", "council_id__iexact")
+
+
+def _name_matches(term: str) -> Q:
+    return (
+        Q(first_name__icontains=term)
+        | Q(last_name__icontains=term)
+        | Q(known_as__icontains=term)
+        | Q(council_id__iexact=term)
+    )
+
+
+class _AnyOf(Func):
+    """`column = ANY(ARRAY(subquery))` (PostgreSQL): the subquery is run once, first, and the planner
+    expects a handful of ids from it (it cannot see how many), so it fetches those rows by primary key
+    and checks each one's visibility through its index rather than hashing all of them."""
+
+    template = "%(expressions)s"
+    arg_joiner = " = ANY(ARRAY"
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = super().as_sql(compiler, connection, **extra_context)
+        return f"{sql})", params
+
+
 def search_people(user, query: str) -> tuple[list[Person], bool]:
     """Find people the user may see by name, date of birth, NHS number or the council's child ID.
 
@@ -259,6 +287,7 @@ def search_people(user, query: str) -> tuple[list[Person], bool]:
     if not terms:
         return [], False
     people = people_visible_to(user)
+    name_terms = []
     nhs = normalise_nhs_number(query)
     if len(nhs) == 10 and nhs.isdigit():
         people = people.filter(nhs_number=nhs)
@@ -268,17 +297,29 @@ def search_people(user, query: str) -> tuple[list[Person], bool]:
             if day:
                 people = people.filter(Q(date_of_birth=day) | Q(expected_date_of_birth=day))
             else:
-                people = people.filter(
-                    Q(first_name__icontains=term)
-                    | Q(last_name__icontains=term)
-                    | Q(known_as__icontains=term)
-                    | Q(council_id__iexact=term)
-                )
-    results = list(
-        people.order_by(_NotFromIndex("last_name"), "first_name", "date_of_birth", "pk").only(
-            "first_name", "last_name", "date_of_birth", "expected_date_of_birth", "council_id"
-        )[: SEARCH_RESULT_LIMIT + 1]
-    )
+                name_terms.append(term)
+    for term in name_terms:
+        people = people.filter(_name_matches(term))
+    if name_terms and len(name_terms[0]) >= 4 and connection.vendor == "postgresql":
+        # Only people who match the first name term can be found: look them up first, one field at a time,
+        # each from its own index (trigram indexes, migration people 0006). Asked as one condition with the
+        # four ORed, PostgreSQL costs a table scan below those indexes and either walked the surname index
+        # in order, testing every row up to the 26th visible match (28,000 rows for Smith), or hashed every
+        # visible membership to check the 1,164 Smiths: 30-50 ms. As an array of ids it finds the Smiths in
+        # a few ms and checks only those against the policy, each through the person_id index. The full
+        # condition stays in the query: the same people either way. Not for a term of three letters or
+        # fewer: one trigram or none, often thousands of matches ("son": 3,777), of which the surname index
+        # walk reaches 26 sooner (10 ms against 60).
+        term = name_terms[0]
+        matching = [
+            Person.objects.filter(**{lookup: term}).order_by().values("pk") for lookup in _NAME_LOOKUPS
+        ]
+        people = people.filter(_AnyOf("pk", Subquery(matching[0].union(*matching[1:], all=True))))
+        found = people.order_by("last_name", "first_name", "date_of_birth", "pk")
+    else:
+        found = people.order_by(_NotFromIndex("last_name"), "first_name", "date_of_birth", "pk")
+    found = found.only("first_name", "last_name", "date_of_birth", "expected_date_of_birth", "council_id")
+    results = list(found[: SEARCH_RESULT_LIMIT + 1])
     more = len(results) > SEARCH_RESULT_LIMIT
     results = results[:SEARCH_RESULT_LIMIT]
     _label_results(user, results)
