@@ -14,6 +14,7 @@ from safeguarding.access.policies import FamilyDisclosure, memberships_visible_t
 from safeguarding.allocation.models import Allocation, CaseRole
 from safeguarding.core.chronology import child_chronology, child_names
 from safeguarding.core.panels import family_panels
+from safeguarding.core.urls import RowUrls
 from safeguarding.journey.records import child_due_rows
 from safeguarding.people.identifiers import normalise_nhs_number
 from safeguarding.people.models import Address, AdultDetail, Family, FamilyMember, Person, Relationship
@@ -57,6 +58,8 @@ def family_detail(user, family: Family, *, today: datetime.date) -> dict:
         label = str(kind_labels.get(kind, kind)) + (f" ({description})" if description else "") + " of"
         by_person.setdefault(person_id, []).append((label, people[relative_id]))
         by_person.setdefault(relative_id, []).append((Relationship.INVERSE_LABELS[kind], people[person_id]))
+    # Each row's links, each URL name reversed once (core.urls): a reversal a link was a tenth of the page.
+    urls = RowUrls()
     allocations = list(
         Allocation.objects.filter(family=family)
         .select_related("worker__organisation", "worker__team")
@@ -64,6 +67,8 @@ def family_detail(user, family: Family, *, today: datetime.date) -> dict:
         .order_by("end_date", "start_date")
     )
     current = [a for a in allocations if a.end_date is None]
+    for allocation in current:
+        allocation.end_url = urls("casefile:allocation-end", family.pk, allocation.pk)
     disclosure = FamilyDisclosure(
         user,
         family,
@@ -71,13 +76,15 @@ def family_detail(user, family: Family, *, today: datetime.date) -> dict:
         adult_ids=[m.person_id for m in members if m.member_type == FamilyMember.MemberType.ADULT],
     )
     for member in members:
+        member.person_url = urls("casefile:person-detail", member.person_id)
+        member.address_create_url = urls("casefile:address-create", family.pk, member.person_id)
         member.relationship_list = by_person.get(member.person_id, [])
         # Read once here: the table asks for them twice a row, and each asking copied the queryset.
         member.current_addresses = list(member.person.addresses.all())
         _disclose_addresses(disclosure, member.current_addresses)
     children = [m for m in members if m.member_type == FamilyMember.MemberType.CHILD and m.left_on is None]
     for child in children:
-        child.status = status.child_status(child, disclosure)
+        child.status = status.child_status(child, disclosure, urls=urls)
     statuses = [child.status for child in children]
     status.disclose_placements(statuses)
     names, short_names = child_names(m.person for m in children)
