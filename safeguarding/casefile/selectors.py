@@ -75,7 +75,10 @@ def family_detail(user, family: Family, *, today: datetime.date) -> dict:
         current_allocations=current,
         adult_ids=[m.person_id for m in members if m.member_type == FamilyMember.MemberType.ADULT],
     )
+    days: dict = {}
     for member in members:
+        member.born = _born(member.person, today, days)
+        member.placement_note = ""
         member.person_url = urls("casefile:person-detail", member.person_id)
         member.address_create_url = urls("casefile:address-create", family.pk, member.person_id)
         member.relationship_list = by_person.get(member.person_id, [])
@@ -85,6 +88,12 @@ def family_detail(user, family: Family, *, today: datetime.date) -> dict:
     children = [m for m in members if m.member_type == FamilyMember.MemberType.CHILD and m.left_on is None]
     for child in children:
         child.status = status.child_status(child, disclosure, urls=urls)
+        # What the address column says first of a looked-after child (none for another child or an adult).
+        looked_after = child.status.looked_after
+        if looked_after and looked_after.short_breaks_agreement:
+            child.placement_note = "On an agreed series of short breaks, living at home between breaks."
+        elif looked_after and not looked_after.placed_at_home:
+            child.placement_note = "Looked after, placed away from home."
     statuses = [child.status for child in children]
     status.disclose_placements(statuses)
     names, short_names = child_names(m.person for m in children)
@@ -110,6 +119,24 @@ def family_detail(user, family: Family, *, today: datetime.date) -> dict:
         # What each capability adds (the Workbook's cycle and events, ...), from core.panels.
         "panels": family_panels(user, family, disclosure, today=today),
     }
+
+
+def _born(person: Person, today: datetime.date, days: dict) -> str:
+    """The members table's date of birth ("3 Jan 2010 (16)", "Unborn, due 3 Jan 2027", "Not known"), put
+    together once here, each date formatted once: a date filter, an age and their look-ups for each row
+    were a good part of the table's rendering."""
+
+    def day(value):
+        text = days.get(value)
+        if text is None:
+            text = days[value] = date_filter(value, "j M Y")
+        return text
+
+    if person.is_unborn:
+        return f"Unborn, due {day(person.expected_date_of_birth)}"
+    if person.date_of_birth:
+        return f"{day(person.date_of_birth)} ({person.age_on(today)})"
+    return "Not known"
 
 
 def _emergency_grant(user, family):
