@@ -40,12 +40,14 @@ def family_detail(user, family: Family, *, today: datetime.date) -> dict:
         FamilyMember.objects.filter(family=family)
         .select_related("person")
         .annotate(**status.status_annotations())
-        .prefetch_related(
-            Prefetch("person__addresses", queryset=Address.objects.filter(moved_out_on__isnull=True)),
-        )
         .order_by("member_type", "left_on", "person__date_of_birth", "person__expected_date_of_birth")
     )
     people = {m.person_id: m.person for m in members}
+    # The members' current addresses, newest first, in one query read straight into lists: a prefetch
+    # through each person's addresses did the same with half as much again of the members query's time.
+    addresses: dict = {}
+    for address in Address.objects.filter(person_id__in=people, moved_out_on__isnull=True):
+        addresses.setdefault(address.person_id, []).append(address)
     # Both ends of each relationship are members, loaded above: the relationships' own columns are enough
     # (joining the two people again made two dozen more Person objects on a large family's page).
     relationships = Relationship.objects.filter(person_id__in=people, relative_id__in=people).values_list(
@@ -82,8 +84,8 @@ def family_detail(user, family: Family, *, today: datetime.date) -> dict:
         member.person_url = urls("casefile:person-detail", member.person_id)
         member.address_create_url = urls("casefile:address-create", family.pk, member.person_id)
         member.relationship_list = by_person.get(member.person_id, [])
-        # Read once here: the table asks for them twice a row, and each asking copied the queryset.
-        member.current_addresses = list(member.person.addresses.all())
+        # Read once here: the table asks for them twice a row.
+        member.current_addresses = addresses.get(member.person_id, [])
         _disclose_addresses(disclosure, member.current_addresses)
     children = [m for m in members if m.member_type == FamilyMember.MemberType.CHILD and m.left_on is None]
     for child in children:
