@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.db.models.expressions import RawSQL
-from django.urls import reverse
 
 from safeguarding.access.policies import Disclosure, FamilyDisclosure
+from safeguarding.core.urls import RowUrls
 from safeguarding.journey import codes
 from safeguarding.journey import models as journey
 from safeguarding.people.models import FamilyMember
@@ -176,12 +176,13 @@ class ChildStatus:
         return tags
 
 
-def child_status(member, disclosure: FamilyDisclosure) -> ChildStatus:
-    """A child's status from the columns status_annotations() added to their membership."""
+def child_status(member, disclosure: FamilyDisclosure, *, urls: RowUrls | None = None) -> ChildStatus:
+    """A child's status from the columns status_annotations() added to their membership. `urls` reverses
+    the journey's URL once for all the children of a page (core.urls)."""
     get = lambda name: getattr(member, f"status_{name}", None)  # noqa: E731
     status = ChildStatus(
         child_id=member.person_id,
-        due_url=reverse("journey:child-journey", args=[member.person_id]) + "#next-due",
+        due_url=(urls or RowUrls())("journey:child-journey", member.person_id) + "#next-due",
     )
     if get("lac_episode_start"):
         placement = get("lac_placement_type")

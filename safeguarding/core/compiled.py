@@ -25,10 +25,12 @@ class CompiledQuery:
     # For each parameter, the position of the id it stands for, or None for a fixed parameter.
     slots: tuple
 
-    def run(self, ids: Iterable) -> tuple[list[str], list[tuple]]:
-        """The query's column names and rows for these ids (as many as it was compiled for)."""
+    def run(self, ids: Iterable, dates: Iterable[datetime.date] = ()) -> tuple[list[str], list[tuple]]:
+        """The query's column names and rows for these ids (as many as it was compiled for), and these
+        dates where it was compiled with stand-in dates."""
         field = UUIDField()
         real = [field.get_db_prep_value(value, connection) for value in ids]
+        real += [connection.ops.adapt_datefield_value(day) for day in dates]
         params = [
             real[slot] if slot is not None else param
             for param, slot in zip(self.params, self.slots, strict=True)
@@ -39,17 +41,28 @@ class CompiledQuery:
             return columns, cursor.fetchall()
 
 
-def compile_for_ids(build: Callable[[list[uuid.UUID]], QuerySet | None], count: int) -> CompiledQuery | None:
+def compile_for_ids(
+    build: Callable[..., QuerySet | None], count: int, *, dates: int = 0
+) -> CompiledQuery | None:
     """Compile `build(ids)` for `count` uuid ids (None if it builds nothing). Cache the result per database
-    vendor and count (and whatever else shapes the query) with functools.lru_cache in the caller."""
+    vendor and count (and whatever else shapes the query) with functools.lru_cache in the caller.
+
+    With `dates`, `build(ids, *days)` also gets that many stand-in dates, and each run is given the real
+    ones (today, say): a date must never be compiled into SQL that outlives the request."""
     stand_ins = [uuid.UUID(int=n + 1) for n in range(count)]
-    queryset = build(stand_ins)
+    # Days no case record has (the first days of the years 1001, 1002, ...), so never mistaken for a
+    # fixed parameter of the query.
+    days = [datetime.date(1001 + n, 1, 1) for n in range(dates)]
+    queryset = build(stand_ins, *days) if dates else build(stand_ins)
     if queryset is None:
         return None
     sql, params = queryset.query.sql_with_params()
     field = UUIDField()
     slot_of = {field.get_db_prep_value(value, connection): n for n, value in enumerate(stand_ins)}
-    slots = tuple(slot_of.get(p) if isinstance(p, (str, uuid.UUID)) else None for p in params)
+    slot_of.update({connection.ops.adapt_datefield_value(day): count + n for n, day in enumerate(days)})
+    slots = tuple(slot_of.get(p) if isinstance(p, (str, uuid.UUID, datetime.date)) else None for p in params)
+    if sum(slot is not None and slot >= count for slot in slots) < dates:
+        raise ValueError("a stand-in date is not among the query's parameters")
     return CompiledQuery(sql, tuple(params), slots)
 
 

@@ -15,10 +15,10 @@ import functools
 
 from django.db import connection
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 
 from safeguarding.core.chronology import ChronologyEvent, register
 from safeguarding.core.compiled import CompiledQuery, as_date, as_uuid, compile_for_ids
+from safeguarding.core.urls import RowUrls
 from safeguarding.people.models import FamilyMember
 
 from .models import SignificantEvent
@@ -54,13 +54,14 @@ def event_detail(event: SignificantEvent) -> str:
     return " ".join(part for part in (line, f"{impact}." if impact else "") if part)
 
 
-def event_link(event: SignificantEvent) -> str:
-    """The event on its family's list of significant events (the page that holds it, at its anchor)."""
-    url = reverse("workbook:significant-events", args=[event.family_id])
+def event_link(event: SignificantEvent, urls: RowUrls | None = None) -> str:
+    """The event on its family's list of significant events (the page that holds it, at its anchor).
+    `urls` reverses the list's URL once for all the events read (core.urls)."""
+    url = (urls or RowUrls())("workbook:significant-events", event.family_id)
     return f"{url}?event={event.pk}#event-{event.pk}"
 
 
-def _event(event: SignificantEvent, child_id) -> ChronologyEvent:
+def _event(event: SignificantEvent, child_id, urls: RowUrls) -> ChronologyEvent:
     return ChronologyEvent(
         date=event.date,
         kind=KIND,
@@ -68,7 +69,7 @@ def _event(event: SignificantEvent, child_id) -> ChronologyEvent:
         title=event_title(event),
         detail=event_detail(event),
         child_id=child_id,
-        link=event_link(event),
+        link=event_link(event, urls),
         order=ORDER,
         key=f"significant-event-{event.pk}",
     )
@@ -134,6 +135,7 @@ def significant_events(child_ids, kinds, limit):
         return []
     _columns, rows = _compiled(connection.vendor, len(child_ids), limit).run(child_ids)
     events = []
+    urls = RowUrls()
     for pk, day, _made, kind, what, impact, family_id, child_id in rows:
         event = SignificantEvent(
             pk=as_uuid(pk),
@@ -143,5 +145,5 @@ def significant_events(child_ids, kinds, limit):
             impact=impact,
             family_id=as_uuid(family_id),
         )
-        events.append(_event(event, as_uuid(child_id)))
+        events.append(_event(event, as_uuid(child_id), urls))
     return events
