@@ -12,7 +12,6 @@ from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding.access.policies import families_visible_to
@@ -20,6 +19,7 @@ from safeguarding.accounts.models import Team, User
 from safeguarding.allocation.models import Allocation, CaseRole
 from safeguarding.allocation.policies import allocatable_workers
 from safeguarding.core.compiled import CompiledQuery, as_date, as_uuid, compile_for_ids
+from safeguarding.core.urls import RowUrls
 from safeguarding.people.models import Family, FamilyMember, age_on
 from safeguarding.tasks.models import Deadline
 from safeguarding.tasks.selectors import due_soon_until
@@ -132,9 +132,9 @@ def my_families(user) -> list[MyFamilyRow]:
     ids = [pk for pk, _name, _reference in families]
     today = timezone.localdate()
     # The family page's URL, reversed once: each row's differs only by the family's id.
-    url_pattern = reverse("casefile:family-detail", args=[ids[0]]).replace(str(ids[0]), "{}")
+    urls = RowUrls()
     rows = {
-        pk: MyFamilyRow(pk, name, reference, url_pattern.format(pk), [], [], [], [])
+        pk: MyFamilyRow(pk, name, reference, urls("casefile:family-detail", pk), [], [], [], [])
         for pk, name, reference in families
     }
     _columns, members = _compiled_members(connection.vendor, len(ids)).run(ids)

@@ -8,7 +8,6 @@ import re
 from django.db import connection
 from django.db.models import BooleanField, CharField, Func, Prefetch, Q, QuerySet, Subquery
 from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
 
 from safeguarding.access.models import EmergencyAccess
 from safeguarding.access.policies import FamilyDisclosure, memberships_visible_to, people_visible_to
@@ -368,26 +367,18 @@ def _label_results(user, people: list[Person]) -> None:
     `families` (each family the user may see that they are or were in: url and name)."""
     if not people:
         return
-    person_url = _url_pattern("casefile:person-detail", people[0].pk)
-    family_url = None
+    urls = RowUrls()
     families: dict = {person.pk: [] for person in people}
     for person_id, family_id, family_name in (
         memberships_visible_to(user)
         .filter(person_id__in=list(families))
         .values_list("person_id", "family_id", "family__name")
     ):
-        if family_url is None:
-            family_url = _url_pattern("casefile:family-detail", family_id)
-        families[person_id].append((family_url.format(family_id), family_name))
+        families[person_id].append((urls("casefile:family-detail", family_id), family_name))
     for person in people:
-        person.url = person_url.format(person.pk)
+        person.url = urls("casefile:person-detail", person.pk)
         if person.is_unborn:
             person.born_label = f"Due {date_filter(person.expected_date_of_birth, 'j M Y')}"
         else:
             person.born_label = date_filter(person.date_of_birth, "j M Y") or "Not known"
         person.families = families[person.pk]
-
-
-def _url_pattern(name: str, pk) -> str:
-    """The URL `name` for any id, as a str.format pattern: reversed once, not once per row."""
-    return reverse(name, args=[pk]).replace(str(pk), "{}")

@@ -13,7 +13,7 @@ from django.db.models import BooleanField, Case, Count, DecimalField, IntegerFie
 from django.utils.formats import date_format
 
 from safeguarding.core.charts import BLUE, Chart, line_chart, trend
-from safeguarding.core.links import url_for_ids
+from safeguarding.core.urls import RowUrls
 
 from .change import DETERIORATION, IMPROVEMENT, NO_RELIABLE_CHANGE, Change, compare, is_case
 from .definitions import Instrument
@@ -137,7 +137,7 @@ def measures_history(*, family, person, disclosure, found: dict) -> dict:
         .order_by("administered_on", "created_at")
     )
     groups: dict[str, list[MeasureRow]] = {}
-    result_url = url_for_ids("measures:result", 3)
+    urls = RowUrls()
     for measure in measures:
         instrument = found.get((measure.instrument, measure.instrument_version))
         day = measure.administered_on
@@ -145,7 +145,7 @@ def measures_history(*, family, person, disclosure, found: dict) -> dict:
             MeasureRow(
                 measure,
                 instrument,
-                url=result_url(family.pk, person.pk, measure.pk),
+                url=urls("measures:result", family.pk, person.pk, measure.pk),
                 date_iso=day.isoformat(),
                 date_text=date_format(day, "j M Y"),
             )

@@ -17,7 +17,7 @@ from django.urls import reverse
 from safeguarding.accounts.models import User
 from safeguarding.allocation.models import Allocation, CaseRole
 from safeguarding.core.compiled import CompiledQuery, as_date, as_uuid, compile_for_ids
-from safeguarding.core.links import url_for_ids
+from safeguarding.core.urls import RowUrls
 from safeguarding.journey import models as journey
 from safeguarding.measures import instruments as measure_instruments
 from safeguarding.measures.selectors import pack_rows as measures_pack_rows
@@ -376,9 +376,7 @@ def team_page(team, *, today: datetime.date, page_number=None) -> dict:
         allocations.setdefault(allocation.family_id, []).append(allocation)
     # Each row's links and invited names made here, not by ~100 {% url %} tags and a loop with a test per
     # name in the template (rendering was nearly half the page's time).
-    pack_url, reschedule_url = (
-        url_for_ids(name, 2) for name in ("supervision:pack", "supervision:reschedule")
-    )
+    urls = RowUrls()
     days: dict = {}
     for s in supervisions:
         s.invited = invited_people(s, allocations.get(s.family_id, []))
@@ -386,8 +384,8 @@ def team_page(team, *, today: datetime.date, page_number=None) -> dict:
             f"{user.display_name} (chair)" if user.pk == s.chair_id else user.display_name
             for user in s.invited
         ]
-        s.pack_url = pack_url(s.family_id, s.pk)
-        s.reschedule_url = reschedule_url(s.family_id, s.pk)
+        s.pack_url = urls("supervision:pack", s.family_id, s.pk)
+        s.reschedule_url = urls("supervision:reschedule", s.family_id, s.pk)
         s.is_late = s.scheduled_for < today
         days.setdefault(s.scheduled_for, Day(s.scheduled_for)).supervisions.append(s)
     # Only the overdue families leave the database: the test is made in SQL (the last supervision signed
