@@ -943,7 +943,7 @@ def main(argv: list[str] | None = None) -> int:
         "--no-gc-freeze",
         dest="gc_freeze",
         action="store_false",
-        help="in process, leave start-up objects in the collector (config/wsgi.py freezes them, as measured)",
+        help="in process, leave start-up and warm-up objects in the collector (config/wsgi.py freezes them)",
     )
     parser.add_argument("--show-sql", action="store_true", help="print each page's queries and their times")
     parser.add_argument("--keep-database", action="store_true", help="leave the benchmark database behind")
@@ -1011,8 +1011,13 @@ def run(args, stack: ExitStack) -> int:
     # Start the timed requests from a clean heap, as a server process would, not with seeding's garbage.
     gc.collect()
     if args.gc_freeze:
-        # What config/wsgi.py does in every server worker after loading the app (docs/benchmarks.md).
-        gc.freeze()
+        # What config/wsgi.py does in every server worker: freeze after loading the app, and again once
+        # the first requests have filled the caches (safeguarding/core/heap.py); here, when the warm-up
+        # requests (and the one that counts each page's queries) are done, before any timed request.
+        from safeguarding.core import heap
+
+        heap.freeze_now()
+        heap.freeze_after(len(pages) * (args.warmup + 1))
     load_before = os.getloadavg()
     if load_before[0] > (os.cpu_count() or 1) / 2:
         print(
