@@ -71,7 +71,10 @@ def backfill(apps, schema_editor):
             families, people = _subjects(event, address_people, relationship_people)
             rows += [AuditSubject(event_id=event.id, kind="family", subject_id=f) for f in families]
             rows += [AuditSubject(event_id=event.id, kind="person", subject_id=p) for p in people]
-        AuditSubject.objects.bulk_create(rows, ignore_conflicts=True)
+        # In batches: a list page's event names every family on it, so a chunk of events can give tens of
+        # thousands of rows, and with parameters bound on the server (ADR 19) one statement takes at most
+        # 65,535 of them (four a row).
+        AuditSubject.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
         last = events[-1].id
 
 
