@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
 import re
 
 from django.db import connection
@@ -290,12 +292,8 @@ _NAME_LOOKUPS = ("first_name__icontains", "last_name__icontains", "known_as__ico
 
 
 def _name_matches(term: str) -> Q:
-    return (
-        Q(first_name__icontains=term)
-        | Q(last_name__icontains=term)
-        | Q(known_as__icontains=term)
-        | Q(council_id__iexact=term)
-    )
+    """The term in any field a name may be in: the lookups the PostgreSQL path runs one by one."""
+    return functools.reduce(operator.or_, (Q(**{lookup: term}) for lookup in _NAME_LOOKUPS))
 
 
 class _AnyOf(Func):

@@ -70,11 +70,11 @@ class Point:
 
     @property
     def corner_x_text(self) -> str:
-        return one_place(self.x - 5)
+        return one_place(self.corner_x)
 
     @property
     def corner_y_text(self) -> str:
-        return one_place(self.y - 5)
+        return one_place(self.corner_y)
 
 
 @dataclass(frozen=True)
