@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 
 from safeguarding.accounts.models import User
@@ -21,7 +21,7 @@ from safeguarding.core.urls import RowUrls
 from safeguarding.journey import models as journey
 from safeguarding.measures import instruments as measure_instruments
 from safeguarding.measures.selectors import pack_rows as measures_pack_rows
-from safeguarding.people.models import Family, FamilyMember
+from safeguarding.people.models import Family, FamilyMember, Person
 from safeguarding.readiness.selectors import pack_rows as readiness_pack_rows
 from safeguarding.tasks import registry
 from safeguarding.tasks.models import Deadline
@@ -70,48 +70,127 @@ class ChildLine:
     journey_url: str = ""
 
 
-def children_lines(family, *, today: datetime.date) -> list[ChildLine]:
-    """Each current child with their statutory status (plan, looked after, open referral) and what is
-    overdue or due soon on their journey. Two queries for any number of children."""
-    from django.urls import reverse
+@dataclass
+class Members:
+    """The family's members as the supervision pages need them, from one query (members_of)."""
 
-    members = (
-        FamilyMember.objects.filter(family=family, left_on__isnull=True, member_type="child")
-        .select_related("person")
-        .annotate(
-            cp_start=_latest(
-                journey.ChildProtectionPlan.objects.filter(end_date__isnull=True), "start_date", "-start_date"
-            ),
-            cin_start=_latest(
-                journey.ChildInNeedPlan.objects.filter(end_date__isnull=True), "start_date", "-start_date"
-            ),
-            lac_start=_latest(
-                journey.LookedAfterEpisode.objects.filter(end_date__isnull=True), "start_date", "-start_date"
-            ),
-            referral=_latest(
-                journey.EpisodeOfNeed.objects.filter(closure_date__isnull=True),
-                "referral_date",
-                "-referral_date",
-            ),
+    # Current children with their statutory status, in the family page's order (date of birth, first name).
+    children: list[ChildLine]
+    # Current adults, eldest first (as Family.current_adults).
+    adults: list
+    # Every adult ever in the family (FamilyDisclosure's sharing bases are looked up for each).
+    adult_ids: list
+
+    @property
+    def child_ids(self) -> list[str]:
+        """The audit event's people (services._child_ids)."""
+        return [str(line.child.pk) for line in self.children]
+
+
+# The person columns the pages read (ids and names; the date of birth orders them). Any other column of
+# these Person objects is deferred, so reading one would load it rather than give a wrong value.
+_PERSON_COLUMNS = ("id", "first_name", "last_name", "date_of_birth")
+
+
+def members_of(family) -> Members:
+    """Every member of the family in one query: the current children with their statutory status (plan,
+    looked after, open referral), the current adults in the order readiness and measures list them, and
+    every adult's id. Before, the pack read the members five times (its children, the adults twice, the
+    adults' ids for the disclosure, the children's ids for the audit event), and building the children's
+    four status subqueries through the ORM cost more than running them."""
+    columns, rows = _compiled_members(connection.vendor).run([family.pk])
+    children, adults, adult_ids = [], [], []
+    for row in rows:
+        found = dict(zip(columns, row, strict=True))
+        person_id = as_uuid(found["person_id"])
+        if found["member_type"] == FamilyMember.MemberType.ADULT:
+            adult_ids.append(person_id)
+        if found["left_on"] is not None:
+            continue
+        person = Person.from_db(
+            "default",
+            _PERSON_COLUMNS,
+            (person_id, found["person__first_name"], found["person__last_name"], as_date(found["person__date_of_birth"])),
         )
-        .order_by("person__date_of_birth", "person__first_name", "person_id")
-    )
-    lines = {}
-    for member in members:
+        if found["member_type"] == FamilyMember.MemberType.ADULT:
+            adults.append((found["adult_order"], person))
+            continue
+        if found["member_type"] != FamilyMember.MemberType.CHILD:
+            continue
         status = []
-        if member.lac_start:
-            status.append(("Looked after", member.lac_start))
-        if member.cp_start:
-            status.append(("Child protection plan", member.cp_start))
-        if member.cin_start:
-            status.append(("Child in need plan", member.cin_start))
-        if not status and member.referral:
-            status.append(("Open referral", member.referral))
-        lines[member.person_id] = ChildLine(
-            child=member.person,
-            status=status,
-            journey_url=reverse("journey:child-journey", args=[member.person_id]),
+        if found["lac_start"]:
+            status.append(("Looked after", as_date(found["lac_start"])))
+        if found["cp_start"]:
+            status.append(("Child protection plan", as_date(found["cp_start"])))
+        if found["cin_start"]:
+            status.append(("Child in need plan", as_date(found["cin_start"])))
+        if not status and found["referral"]:
+            status.append(("Open referral", as_date(found["referral"])))
+        children.append(ChildLine(child=person, status=status))
+    adults.sort(key=lambda pair: pair[0])
+    return Members(children=children, adults=[person for _order, person in adults], adult_ids=adult_ids)
+
+
+@functools.lru_cache(maxsize=4)
+def _compiled_members(vendor: str) -> CompiledQuery:
+    """members_of's query, compiled once (core.compiled) and run with the family's id. Rows in the
+    children's order (date of birth, first name, id); `adult_order` numbers everyone in the adults' order
+    (date of birth, last name, first name), so the database orders both (its collation, where it puts
+    an unknown date of birth) as the queries these replace did."""
+
+    def build(ids):
+        person = ("person__date_of_birth", "person__last_name", "person__first_name", "person_id")
+        return (
+            FamilyMember.objects.filter(family_id=ids[0])
+            .annotate(
+                cp_start=_latest(
+                    journey.ChildProtectionPlan.objects.filter(end_date__isnull=True),
+                    "start_date",
+                    "-start_date",
+                ),
+                cin_start=_latest(
+                    journey.ChildInNeedPlan.objects.filter(end_date__isnull=True), "start_date", "-start_date"
+                ),
+                lac_start=_latest(
+                    journey.LookedAfterEpisode.objects.filter(end_date__isnull=True),
+                    "start_date",
+                    "-start_date",
+                ),
+                referral=_latest(
+                    journey.EpisodeOfNeed.objects.filter(closure_date__isnull=True),
+                    "referral_date",
+                    "-referral_date",
+                ),
+                adult_order=Window(RowNumber(), order_by=[F(name).asc() for name in person]),
+            )
+            .order_by("person__date_of_birth", "person__first_name", "person_id")
+            .values(
+                "person_id",
+                "member_type",
+                "left_on",
+                "person__first_name",
+                "person__last_name",
+                "person__date_of_birth",
+                "cp_start",
+                "cin_start",
+                "lac_start",
+                "referral",
+                "adult_order",
+            )
         )
+
+    return compile_for_ids(build, 1)
+
+
+def children_lines(family, *, today: datetime.date, members: Members | None = None) -> list[ChildLine]:
+    """Each current child with their statutory status (plan, looked after, open referral) and what is
+    overdue or due soon on their journey. Two queries for any number of children (one with `members`,
+    read already)."""
+    urls = RowUrls()
+    lines = {}
+    for line in (members or members_of(family)).children:
+        line.journey_url = urls("journey:child-journey", line.child.pk)
+        lines[line.child.pk] = line
     if lines:
         soon = due_soon_until(today)
         for child_id, kind, due_date, basis in (
@@ -170,9 +249,30 @@ def _actions(supervision):
     )
 
 
-def pack(access: SupervisionAccess, supervision: GroupSupervision, *, today: datetime.date) -> dict:
-    """Everything the team reads before the meeting, assembled from what is recorded: nothing typed."""
+def _actions_of(*supervisions) -> list[list]:
+    """Each supervision's actions (none for None), in one query: the pack shows this supervision's and
+    the last signed-off one's. Split from one list in the model's order, so each keeps its order."""
+    ids = [s.pk for s in supervisions if s is not None]
+    found: dict = {pk: [] for pk in ids}
+    if ids:
+        for action in SupervisionAction.objects.filter(supervision_id__in=ids).select_related(
+            "owner", "done_by"
+        ):
+            found[action.supervision_id].append(action)
+    return [found[s.pk] if s is not None else [] for s in supervisions]
+
+
+def pack(
+    access: SupervisionAccess,
+    supervision: GroupSupervision,
+    *,
+    today: datetime.date,
+    members: Members | None = None,
+) -> dict:
+    """Everything the team reads before the meeting, assembled from what is recorded: nothing typed.
+    `members` is members_of(family), when the caller has read it already."""
     family = supervision.family
+    members = members or members_of(family)
     previous = last_signed_off(family, before=supervision)
     workbook = Workbook.objects.filter(family=family).only("opened_on").first()
     since = previous.scheduled_for if previous else (workbook.opened_on if workbook else None)
@@ -184,18 +284,26 @@ def pack(access: SupervisionAccess, supervision: GroupSupervision, *, today: dat
             .prefetch_related("people")
             .order_by("-date", "-created_at")
         )
-    readiness_rows = readiness_pack_rows(family=family, disclosure=access.disclosure, since=since)
-    measure_rows = measures_pack_rows(
-        family=family, disclosure=access.disclosure, since=since, found=measure_instruments.every()
+    readiness_rows = readiness_pack_rows(
+        family=family, disclosure=access.disclosure, since=since, adults=members.adults
     )
-    previous_actions = _actions(previous)
+    measure_rows = measures_pack_rows(
+        family=family,
+        disclosure=access.disclosure,
+        since=since,
+        found=measure_instruments.every(),
+        adults=members.adults,
+    )
+    previous_actions, actions = _actions_of(previous, supervision)
     return {
-        "children": children_lines(family, today=today),
+        "children": children_lines(family, today=today, members=members),
         "chapter_rows": _chapter_rows(access, supervision.cycle),
         "events": events,
         "since": since,
         "previous": previous,
         "previous_actions": previous_actions,
+        # This supervision's actions, for record() (read with the previous ones).
+        "actions": actions,
         "previous_actions_open": sum(1 for a in previous_actions if not a.is_done),
         "readiness_rows": readiness_rows,
         "measure_rows": measure_rows,
@@ -203,13 +311,14 @@ def pack(access: SupervisionAccess, supervision: GroupSupervision, *, today: dat
     }
 
 
-def record(supervision: GroupSupervision) -> dict:
-    """The meeting record as saved: analyses with their children, actions, addenda."""
+def record(supervision: GroupSupervision, *, actions=None) -> dict:
+    """The meeting record as saved: analyses with their children, actions (unless the caller has read
+    them), addenda."""
     return {
         "analyses": list(
             supervision.analyses.select_related("child").order_by("child__date_of_birth", "child_id")
         ),
-        "actions": _actions(supervision),
+        "actions": _actions(supervision) if actions is None else actions,
         "addenda": list(supervision.addenda.select_related("written_by")),
     }
 
