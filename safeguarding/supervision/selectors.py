@@ -37,12 +37,15 @@ TEAM_PAGE_SIZE = 50
 
 
 def supervision_for_page(family, supervision_id) -> GroupSupervision | None:
-    return (
+    # One row by its key, so not ordered: ordering makes Django compare every selected column (about 70
+    # with the four related rows) with the ordering, on every page of a supervision.
+    found = (
         GroupSupervision.objects.filter(pk=supervision_id, family=family)
         .select_related("chair", "cycle", "signed_off_by", "recorded_by")
         .prefetch_related("invitees")
-        .first()
+        .order_by()[:1]
     )
+    return next(iter(found), None)
 
 
 def next_supervision(family) -> GroupSupervision | None:
@@ -255,9 +258,8 @@ def _actions_of(*supervisions) -> list[list]:
     ids = [s.pk for s in supervisions if s is not None]
     found: dict = {pk: [] for pk in ids}
     if ids:
-        for action in SupervisionAction.objects.filter(supervision_id__in=ids).select_related(
-            "owner", "done_by"
-        ):
+        # The owner's name is shown; who marked an action done is not (the record page's list does).
+        for action in SupervisionAction.objects.filter(supervision_id__in=ids).select_related("owner"):
             found[action.supervision_id].append(action)
     return [found[s.pk] if s is not None else [] for s in supervisions]
 
@@ -278,11 +280,10 @@ def pack(
     since = previous.scheduled_for if previous else (workbook.opened_on if workbook else None)
     events = []
     if since is not None:
+        # The pack shows each event's date, kind, impact and what happened: not who recorded it or whom
+        # it names (reading those was a join and a query of their own).
         events = list(
-            SignificantEvent.objects.filter(family=family, date__gte=since)
-            .select_related("recorded_by")
-            .prefetch_related("people")
-            .order_by("-date", "-created_at")
+            SignificantEvent.objects.filter(family=family, date__gte=since).order_by("-date", "-created_at")
         )
     readiness_rows = readiness_pack_rows(
         family=family, disclosure=access.disclosure, since=since, adults=members.adults
