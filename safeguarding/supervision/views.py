@@ -21,7 +21,7 @@ from safeguarding.workbook import drafts
 
 from . import selectors, services
 from .forms import ActionDoneForm, RecordForm, ScheduleForm, SignOffForm, SupervisionAddendumForm
-from .models import SupervisionAction
+from .models import GroupSupervision, SupervisionAction
 from .policies import SupervisionAccess, supervision_families_visible_to, supervision_teams_visible_to
 
 Role = User.Role
@@ -252,7 +252,12 @@ def pack(request, family_id, supervision_id):
         "can_add_addendum": access.can_add_addendum(supervision),
     }
     context.update(selectors.pack(access, supervision, today=today, members=members))
-    context.update(selectors.record(supervision, actions=context["actions"]))
+    if supervision.status == GroupSupervision.Status.SCHEDULED:
+        # The pack shows the meeting record (analyses, actions, addenda) once the meeting is recorded, and
+        # a supervision is scheduled until then: two queries saved on the page read before each meeting.
+        context.update(analyses=[], addenda=[])
+    else:
+        context.update(selectors.record(supervision, actions=context["actions"]))
     context["attendance"] = selectors.attendance_rows(supervision, context["invited"])
     context["decision_steps"] = selectors.decision_steps(
         supervision, [line.child for line in context["children"]]
