@@ -259,18 +259,6 @@ def _actions(supervision):
     )
 
 
-def _actions_of(*supervisions) -> list[list]:
-    """Each supervision's actions (none for None), in one query: the pack shows this supervision's and
-    the last signed-off one's. Split from one list in the model's order, so each keeps its order."""
-    ids = [s.pk for s in supervisions if s is not None]
-    found: dict = {pk: [] for pk in ids}
-    if ids:
-        # The owner's name is shown; who marked an action done is not (the record page's list does).
-        for action in SupervisionAction.objects.filter(supervision_id__in=ids).select_related("owner"):
-            found[action.supervision_id].append(action)
-    return [found[s.pk] if s is not None else [] for s in supervisions]
-
-
 def pack(
     access: SupervisionAccess,
     supervision: GroupSupervision,
@@ -287,10 +275,13 @@ def pack(
     since = previous.scheduled_for if previous else (workbook.opened_on if workbook else None)
     events = []
     if since is not None:
-        # The pack shows each event's date, kind, impact and what happened: not who recorded it or whom
-        # it names (reading those was a join and a query of their own).
+        # Not the people each event names, which the pack does not show (a query of their own). The join
+        # to who recorded it stays: events recorded together tie on the ordering, and the same query
+        # keeps them in the same order.
         events = list(
-            SignificantEvent.objects.filter(family=family, date__gte=since).order_by("-date", "-created_at")
+            SignificantEvent.objects.filter(family=family, date__gte=since)
+            .select_related("recorded_by")
+            .order_by("-date", "-created_at")
         )
     readiness_rows = readiness_pack_rows(
         family=family, disclosure=access.disclosure, since=since, adults=members.adults
@@ -302,7 +293,10 @@ def pack(
         found=measure_instruments.every(),
         adults=members.adults,
     )
-    previous_actions, actions = _actions_of(previous, supervision)
+    # Each supervision's actions by a query of its own, as before: actions agreed together share their
+    # due date and creation time, and one query for both lists gave such ties in another order on
+    # PostgreSQL.
+    previous_actions = _actions(previous)
     return {
         "children": children_lines(family, today=today, members=members),
         "chapter_rows": _chapter_rows(access, supervision.cycle),
@@ -310,8 +304,6 @@ def pack(
         "since": since,
         "previous": previous,
         "previous_actions": previous_actions,
-        # This supervision's actions, for record() (read with the previous ones).
-        "actions": actions,
         "previous_actions_open": sum(1 for a in previous_actions if not a.is_done),
         "readiness_rows": readiness_rows,
         "measure_rows": measure_rows,
@@ -319,14 +311,13 @@ def pack(
     }
 
 
-def record(supervision: GroupSupervision, *, actions=None) -> dict:
-    """The meeting record as saved: analyses with their children, actions (unless the caller has read
-    them), addenda."""
+def record(supervision: GroupSupervision) -> dict:
+    """The meeting record as saved: analyses with their children, actions, addenda."""
     return {
         "analyses": list(
             supervision.analyses.select_related("child").order_by("child__date_of_birth", "child_id")
         ),
-        "actions": _actions(supervision) if actions is None else actions,
+        "actions": _actions(supervision),
         "addenda": list(supervision.addenda.select_related("written_by")),
     }
 

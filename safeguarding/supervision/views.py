@@ -254,10 +254,10 @@ def pack(request, family_id, supervision_id):
     context.update(selectors.pack(access, supervision, today=today, members=members))
     if supervision.status == GroupSupervision.Status.SCHEDULED:
         # The pack shows the meeting record (analyses, actions, addenda) once the meeting is recorded, and
-        # a supervision is scheduled until then: two queries saved on the page read before each meeting.
-        context.update(analyses=[], addenda=[])
+        # a supervision is scheduled until then: three queries saved on the page read before each meeting.
+        context.update(analyses=[], actions=[], addenda=[])
     else:
-        context.update(selectors.record(supervision, actions=context["actions"]))
+        context.update(selectors.record(supervision))
     context["attendance"] = selectors.attendance_rows(supervision, context["invited"])
     context["decision_steps"] = selectors.decision_steps(
         supervision, [line.child for line in context["children"]]
