@@ -242,12 +242,14 @@ class PackRow:
         return self.history.latest if self.history else None
 
 
-def pack_rows(*, family, disclosure, since, found: dict) -> list[PackRow]:
+def pack_rows(*, family, disclosure, since, found: dict, adults=None) -> list[PackRow]:
     """The family's current adults' latest scores, one row per adult and instrument with a scored measure,
     for the group supervision pack: the band and the change since the last supervision (`since`; with no
     supervision before, since the score before), judged by the instrument's published criterion. Two
-    queries, whatever the number of adults and measures (`found` is instruments.every())."""
-    adults = family.current_adults()
+    queries, whatever the number of adults and measures (`found` is instruments.every()); one when the
+    caller passes `adults` (family.current_adults(), which the pack reads once for readiness too)."""
+    if adults is None:
+        adults = family.current_adults()
     by_adult = _scored_by_adult(family, adults)
     rows = []
     for adult in adults:

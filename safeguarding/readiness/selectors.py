@@ -134,12 +134,15 @@ def _history(adult, label, readings, slug) -> BehaviourHistory:
     )
 
 
-def pack_rows(*, family, disclosure, since: datetime.date | None) -> list[ReadinessRow]:
+def pack_rows(*, family, disclosure, since: datetime.date | None, adults=None) -> list[ReadinessRow]:
     """The family's current adults' latest readings, one row per adult and behaviour with any reading, for
     the group supervision pack and the family page. `previous` is the latest reading before `since` (the
     last supervision), for "change since last time"; with no `since`, the reading before the latest.
-    Two queries, whatever the number of adults, behaviours and readings (the disclosure is the caller's)."""
-    adults = family.current_adults()
+    Two queries, whatever the number of adults, behaviours and readings (the disclosure is the caller's);
+    one when the caller passes `adults` (family.current_adults(), which the pack reads once for both
+    readiness and measures)."""
+    if adults is None:
+        adults = family.current_adults()
     records = _records(family, [a.pk for a in adults])
     by_adult: dict = {}
     for record in records:

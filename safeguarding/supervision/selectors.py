@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import datetime
 import functools
+import html
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from safeguarding.accounts.models import User
 from safeguarding.allocation.models import Allocation, CaseRole
@@ -21,7 +23,7 @@ from safeguarding.core.urls import RowUrls
 from safeguarding.journey import models as journey
 from safeguarding.measures import instruments as measure_instruments
 from safeguarding.measures.selectors import pack_rows as measures_pack_rows
-from safeguarding.people.models import Family, FamilyMember
+from safeguarding.people.models import Family, FamilyMember, Person
 from safeguarding.readiness.selectors import pack_rows as readiness_pack_rows
 from safeguarding.tasks import registry
 from safeguarding.tasks.models import Deadline
@@ -37,12 +39,15 @@ TEAM_PAGE_SIZE = 50
 
 
 def supervision_for_page(family, supervision_id) -> GroupSupervision | None:
-    return (
+    # One row by its key, so not ordered: ordering makes Django compare every selected column (about 70
+    # with the four related rows) with the ordering, on every page of a supervision.
+    found = (
         GroupSupervision.objects.filter(pk=supervision_id, family=family)
         .select_related("chair", "cycle", "signed_off_by", "recorded_by")
         .prefetch_related("invitees")
-        .first()
+        .order_by()[:1]
     )
+    return next(iter(found), None)
 
 
 def next_supervision(family) -> GroupSupervision | None:
@@ -70,48 +75,132 @@ class ChildLine:
     journey_url: str = ""
 
 
-def children_lines(family, *, today: datetime.date) -> list[ChildLine]:
-    """Each current child with their statutory status (plan, looked after, open referral) and what is
-    overdue or due soon on their journey. Two queries for any number of children."""
-    from django.urls import reverse
+@dataclass
+class Members:
+    """The family's members as the supervision pages need them, from one query (members_of)."""
 
-    members = (
-        FamilyMember.objects.filter(family=family, left_on__isnull=True, member_type="child")
-        .select_related("person")
-        .annotate(
-            cp_start=_latest(
-                journey.ChildProtectionPlan.objects.filter(end_date__isnull=True), "start_date", "-start_date"
-            ),
-            cin_start=_latest(
-                journey.ChildInNeedPlan.objects.filter(end_date__isnull=True), "start_date", "-start_date"
-            ),
-            lac_start=_latest(
-                journey.LookedAfterEpisode.objects.filter(end_date__isnull=True), "start_date", "-start_date"
-            ),
-            referral=_latest(
-                journey.EpisodeOfNeed.objects.filter(closure_date__isnull=True),
-                "referral_date",
-                "-referral_date",
+    # Current children with their statutory status, in the family page's order (date of birth, first name).
+    children: list[ChildLine]
+    # Current adults, eldest first (as Family.current_adults).
+    adults: list
+    # Every adult ever in the family (FamilyDisclosure's sharing bases are looked up for each).
+    adult_ids: list
+
+    @property
+    def child_ids(self) -> list[str]:
+        """The audit event's people (services._child_ids)."""
+        return [str(line.child.pk) for line in self.children]
+
+
+# The person columns the pages read (ids and names; the date of birth orders them). Any other column of
+# these Person objects is deferred, so reading one would load it rather than give a wrong value.
+_PERSON_COLUMNS = ("id", "first_name", "last_name", "date_of_birth")
+
+
+def members_of(family) -> Members:
+    """Every member of the family in one query: the current children with their statutory status (plan,
+    looked after, open referral), the current adults in the order readiness and measures list them, and
+    every adult's id. Before, the pack read the members five times (its children, the adults twice, the
+    adults' ids for the disclosure, the children's ids for the audit event), and building the children's
+    four status subqueries through the ORM cost more than running them."""
+    columns, rows = _compiled_members(connection.vendor).run([family.pk])
+    children, adults, adult_ids = [], [], []
+    for row in rows:
+        found = dict(zip(columns, row, strict=True))
+        person_id = as_uuid(found["person_id"])
+        if found["member_type"] == FamilyMember.MemberType.ADULT:
+            adult_ids.append(person_id)
+        if found["left_on"] is not None:
+            continue
+        person = Person.from_db(
+            "default",
+            _PERSON_COLUMNS,
+            (
+                person_id,
+                found["person__first_name"],
+                found["person__last_name"],
+                as_date(found["person__date_of_birth"]),
             ),
         )
-        .order_by("person__date_of_birth", "person__first_name", "person_id")
-    )
-    lines = {}
-    for member in members:
+        if found["member_type"] == FamilyMember.MemberType.ADULT:
+            adults.append((found["adult_order"], person))
+            continue
+        if found["member_type"] != FamilyMember.MemberType.CHILD:
+            continue
         status = []
-        if member.lac_start:
-            status.append(("Looked after", member.lac_start))
-        if member.cp_start:
-            status.append(("Child protection plan", member.cp_start))
-        if member.cin_start:
-            status.append(("Child in need plan", member.cin_start))
-        if not status and member.referral:
-            status.append(("Open referral", member.referral))
-        lines[member.person_id] = ChildLine(
-            child=member.person,
-            status=status,
-            journey_url=reverse("journey:child-journey", args=[member.person_id]),
+        if found["lac_start"]:
+            status.append(("Looked after", as_date(found["lac_start"])))
+        if found["cp_start"]:
+            status.append(("Child protection plan", as_date(found["cp_start"])))
+        if found["cin_start"]:
+            status.append(("Child in need plan", as_date(found["cin_start"])))
+        if not status and found["referral"]:
+            status.append(("Open referral", as_date(found["referral"])))
+        children.append(ChildLine(child=person, status=status))
+    adults.sort(key=lambda pair: pair[0])
+    return Members(children=children, adults=[person for _order, person in adults], adult_ids=adult_ids)
+
+
+@functools.lru_cache(maxsize=4)
+def _compiled_members(vendor: str) -> CompiledQuery:
+    """members_of's query, compiled once (core.compiled) and run with the family's id. Rows in the
+    children's order (date of birth, first name, id); `adult_order` numbers everyone in the adults' order
+    (date of birth, last name, first name), so the database orders both (its collation, where it puts
+    an unknown date of birth) as the queries these replace did."""
+
+    def build(ids):
+        person = ("person__date_of_birth", "person__last_name", "person__first_name", "person_id")
+        return (
+            FamilyMember.objects.filter(family_id=ids[0])
+            .annotate(
+                cp_start=_latest(
+                    journey.ChildProtectionPlan.objects.filter(end_date__isnull=True),
+                    "start_date",
+                    "-start_date",
+                ),
+                cin_start=_latest(
+                    journey.ChildInNeedPlan.objects.filter(end_date__isnull=True), "start_date", "-start_date"
+                ),
+                lac_start=_latest(
+                    journey.LookedAfterEpisode.objects.filter(end_date__isnull=True),
+                    "start_date",
+                    "-start_date",
+                ),
+                referral=_latest(
+                    journey.EpisodeOfNeed.objects.filter(closure_date__isnull=True),
+                    "referral_date",
+                    "-referral_date",
+                ),
+                adult_order=Window(RowNumber(), order_by=[F(name).asc() for name in person]),
+            )
+            .order_by("person__date_of_birth", "person__first_name", "person_id")
+            .values(
+                "person_id",
+                "member_type",
+                "left_on",
+                "person__first_name",
+                "person__last_name",
+                "person__date_of_birth",
+                "cp_start",
+                "cin_start",
+                "lac_start",
+                "referral",
+                "adult_order",
+            )
         )
+
+    return compile_for_ids(build, 1)
+
+
+def children_lines(family, *, today: datetime.date, members: Members | None = None) -> list[ChildLine]:
+    """Each current child with their statutory status (plan, looked after, open referral) and what is
+    overdue or due soon on their journey. Two queries for any number of children (one with `members`,
+    read already)."""
+    urls = RowUrls()
+    lines = {}
+    for line in (members or members_of(family)).children:
+        line.journey_url = urls("journey:child-journey", line.child.pk)
+        lines[line.child.pk] = line
     if lines:
         soon = due_soon_until(today)
         for child_id, kind, due_date, basis in (
@@ -170,27 +259,46 @@ def _actions(supervision):
     )
 
 
-def pack(access: SupervisionAccess, supervision: GroupSupervision, *, today: datetime.date) -> dict:
-    """Everything the team reads before the meeting, assembled from what is recorded: nothing typed."""
+def pack(
+    access: SupervisionAccess,
+    supervision: GroupSupervision,
+    *,
+    today: datetime.date,
+    members: Members | None = None,
+) -> dict:
+    """Everything the team reads before the meeting, assembled from what is recorded: nothing typed.
+    `members` is members_of(family), when the caller has read it already."""
     family = supervision.family
+    members = members or members_of(family)
     previous = last_signed_off(family, before=supervision)
     workbook = Workbook.objects.filter(family=family).only("opened_on").first()
     since = previous.scheduled_for if previous else (workbook.opened_on if workbook else None)
     events = []
     if since is not None:
+        # Not the people each event names, which the pack does not show (a query of their own). The join
+        # to who recorded it stays: events recorded together tie on the ordering, and the same query
+        # keeps them in the same order.
         events = list(
             SignificantEvent.objects.filter(family=family, date__gte=since)
             .select_related("recorded_by")
-            .prefetch_related("people")
             .order_by("-date", "-created_at")
         )
-    readiness_rows = readiness_pack_rows(family=family, disclosure=access.disclosure, since=since)
-    measure_rows = measures_pack_rows(
-        family=family, disclosure=access.disclosure, since=since, found=measure_instruments.every()
+    readiness_rows = readiness_pack_rows(
+        family=family, disclosure=access.disclosure, since=since, adults=members.adults
     )
+    measure_rows = measures_pack_rows(
+        family=family,
+        disclosure=access.disclosure,
+        since=since,
+        found=measure_instruments.every(),
+        adults=members.adults,
+    )
+    # Each supervision's actions by a query of its own, as before: actions agreed together share their
+    # due date and creation time, and one query for both lists gave such ties in another order on
+    # PostgreSQL.
     previous_actions = _actions(previous)
     return {
-        "children": children_lines(family, today=today),
+        "children": children_lines(family, today=today, members=members),
         "chapter_rows": _chapter_rows(access, supervision.cycle),
         "events": events,
         "since": since,
@@ -340,18 +448,43 @@ class Day:
     supervisions: list = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class TeamRow:
+    """One booked supervision on the team's page, from plain values: the page lists up to 50 with their
+    invited names, and building each as a model with its family, chair, invitees and allocations (about
+    450 model instances, and a related manager per supervision) was a third of the page's time."""
+
+    pk: object
+    family_id: object
+    family_name: str
+    family_reference: str
+    status: str
+    is_late: bool
+    # The invited names as the list's items, escaped here: about 170 names on a page, each a loop turn
+    # and an escaped variable in the template (about 0.6 ms of the page's rendering).
+    invited_html: str
+    pack_url: str
+    reschedule_url: str
+
+
+def _display_name(first_name: str, last_name: str, username: str) -> str:
+    """User.display_name from the three columns (AbstractUser.get_full_name, else the username)."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 def team_page(team, *, today: datetime.date, page_number=None) -> dict:
     """The team's supervisions not yet signed off, by day (each with who is invited), one page at a time,
     and the team's open families whose supervision is overdue. Five queries whatever the team's size."""
     interval = datetime.timedelta(days=settings.GROUP_SUPERVISION_INTERVAL_DAYS)
-    # Only the columns the page shows (names for the invited, not every user's password hash and dates):
-    # the page builds a few hundred of these objects, and each column read costs a conversion.
+    # Only the columns the page shows (names for the invited, not every user's password hash and dates),
+    # as plain values: the same rows, order and queries as the models they replace.
     names = ("first_name", "last_name", "username")
     upcoming = (
         GroupSupervision.objects.filter(family__team=team, family__closed_on__isnull=True)
         .exclude(status=GroupSupervision.Status.SIGNED_OFF)
-        .select_related("family", "chair")
-        .only(
+        .order_by("scheduled_for", "family__name", "pk")
+        .values_list(
+            "pk",
             "family_id",
             "scheduled_for",
             "status",
@@ -360,34 +493,52 @@ def team_page(team, *, today: datetime.date, page_number=None) -> dict:
             "family__reference",
             *(f"chair__{n}" for n in names),
         )
-        .prefetch_related(Prefetch("invitees", queryset=User.objects.only(*names)))
-        .order_by("scheduled_for", "family__name", "pk")
     )
     page = Paginator(upcoming, TEAM_PAGE_SIZE).get_page(page_number)
     supervisions = list(page.object_list)
+    # Invitees in the order the prefetch of `invitees` gave them (User's ordering: last, first name).
+    invitees: dict = {}
+    if supervisions:
+        through = GroupSupervision.invitees.through
+        for supervision_id, user_id, *user_names in (
+            through.objects.filter(groupsupervision_id__in=[s[0] for s in supervisions])
+            .order_by("user__last_name", "user__first_name")
+            .values_list("groupsupervision_id", "user_id", *(f"user__{n}" for n in names))
+        ):
+            invitees.setdefault(supervision_id, []).append((user_id, _display_name(*user_names)))
     allocations: dict = {}
-    for allocation in (
+    for family_id, worker_id, *worker_names in (
         Allocation.objects.current()
-        .filter(family_id__in=[s.family_id for s in supervisions])
-        .select_related("worker")
-        .only("family_id", "worker_id", *(f"worker__{n}" for n in names))
+        .filter(family_id__in=[s[1] for s in supervisions])
         .order_by("start_date")
+        .values_list("family_id", "worker_id", *(f"worker__{n}" for n in names))
     ):
-        allocations.setdefault(allocation.family_id, []).append(allocation)
+        allocations.setdefault(family_id, []).append((worker_id, _display_name(*worker_names)))
     # Each row's links and invited names made here, not by ~100 {% url %} tags and a loop with a test per
     # name in the template (rendering was nearly half the page's time).
     urls = RowUrls()
     days: dict = {}
-    for s in supervisions:
-        s.invited = invited_people(s, allocations.get(s.family_id, []))
-        s.invited_names = [
-            f"{user.display_name} (chair)" if user.pk == s.chair_id else user.display_name
-            for user in s.invited
-        ]
-        s.pack_url = urls("supervision:pack", s.family_id, s.pk)
-        s.reschedule_url = urls("supervision:reschedule", s.family_id, s.pk)
-        s.is_late = s.scheduled_for < today
-        days.setdefault(s.scheduled_for, Day(s.scheduled_for)).supervisions.append(s)
+    for pk, family_id, scheduled_for, status, chair_id, family_name, reference, *chair_names in supervisions:
+        # As services.invited_people: the chair, the current allocations, then the extra invitees, each once.
+        invited = {chair_id: f"{_display_name(*chair_names)} (chair)"}
+        for user_id, name in (*allocations.get(family_id, ()), *invitees.get(pk, ())):
+            invited.setdefault(user_id, name)
+        row = TeamRow(
+            pk=pk,
+            family_id=family_id,
+            family_name=family_name,
+            family_reference=reference,
+            status=status,
+            is_late=scheduled_for < today,
+            # Each name escaped with html.escape, what the template's autoescape (django.utils.html.escape)
+            # applies.
+            invited_html=mark_safe(  # noqa: S308 - every name is escaped
+                "".join([f"<li>{html.escape(name)}</li>" for name in invited.values()])
+            ),
+            pack_url=urls("supervision:pack", family_id, pk),
+            reschedule_url=urls("supervision:reschedule", family_id, pk),
+        )
+        days.setdefault(scheduled_for, Day(scheduled_for)).supervisions.append(row)
     # Only the overdue families leave the database: the test is made in SQL (the last supervision signed
     # off, else the day the Workbook opened, before today less the interval). It was made in Python on
     # every open family with a Workbook (about 220 in the large council's North team, usually none of them

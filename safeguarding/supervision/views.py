@@ -12,7 +12,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from safeguarding.access.policies import access_family, authorised_fetch
+from safeguarding.access.policies import FamilyDisclosure, access_family, authorised_fetch
 from safeguarding.accounts.models import User
 from safeguarding.allocation.models import Allocation
 from safeguarding.audit.services import Action, audit_list, audit_record
@@ -21,7 +21,7 @@ from safeguarding.workbook import drafts
 
 from . import selectors, services
 from .forms import ActionDoneForm, RecordForm, ScheduleForm, SignOffForm, SupervisionAddendumForm
-from .models import SupervisionAction
+from .models import GroupSupervision, SupervisionAction
 from .policies import SupervisionAccess, supervision_families_visible_to, supervision_teams_visible_to
 
 Role = User.Role
@@ -32,10 +32,13 @@ def _family_access(request, family_id, *, audit_view=False):
     return family, SupervisionAccess(request.user, family)
 
 
-def _supervision(request, family_id, supervision_id):
+def _supervision(request, family_id, supervision_id, *, members=None):
     """The family, the reader's access and the supervision; 403 for someone who may open the family but
     is not invited (business support, emergency access); 404 for a supervision of another family, and for
-    a family the reader may not see and whose supervision they are not invited to (audited as refused)."""
+    a family the reader may not see and whose supervision they are not invited to (audited as refused).
+
+    `members` (the pack's) is a list that receives selectors.members_of(family), read once the family
+    may be opened: the disclosure takes its adults' ids from it instead of a query of its own."""
     family = authorised_fetch(
         request.user,
         supervision_families_visible_to(request.user, supervision_id).select_related("team"),
@@ -45,7 +48,12 @@ def _supervision(request, family_id, supervision_id):
         refusal={"family_id": str(family_id), "supervision_id": str(supervision_id)},
         subject="family",
     )
-    access = SupervisionAccess(request.user, family)
+    if members is None:
+        access = SupervisionAccess(request.user, family)
+    else:
+        members.append(selectors.members_of(family))
+        disclosure = FamilyDisclosure(request.user, family, adult_ids=members[0].adult_ids)
+        access = SupervisionAccess(request.user, family, disclosure)
     supervision = selectors.supervision_for_page(family, supervision_id)
     if supervision is None:
         raise Http404("No supervision found")
@@ -56,7 +64,7 @@ def _supervision(request, family_id, supervision_id):
     return family, access, supervision
 
 
-def _audit_view(request, family, access, supervision, **detail):
+def _audit_view(request, family, access, supervision, *, child_ids=None, **detail):
     if access.by_invitation:
         # The unusual-access report and the family's access log show why someone outside the family's
         # allocations and managers read it.
@@ -67,7 +75,7 @@ def _audit_view(request, family, access, supervision, **detail):
         obj=supervision,
         family_id=family.pk,
         families=[family.pk],
-        people=services._child_ids(family),
+        people=services._child_ids(family) if child_ids is None else child_ids,
         request=request,
         detail={"supervision": str(supervision.pk), **detail},
     )
@@ -229,7 +237,9 @@ def reschedule(request, family_id, supervision_id):
 
 @require_http_methods(["GET"])
 def pack(request, family_id, supervision_id):
-    family, access, supervision = _supervision(request, family_id, supervision_id)
+    found: list = []
+    family, access, supervision = _supervision(request, family_id, supervision_id, members=found)
+    members = found[0]
     today = timezone.localdate()
     context = {
         "family": family,
@@ -240,9 +250,14 @@ def pack(request, family_id, supervision_id):
         "can_sign_off": access.can_sign_off(supervision),
         "can_reschedule": access.can_reschedule(supervision),
         "can_add_addendum": access.can_add_addendum(supervision),
-        **selectors.pack(access, supervision, today=today),
-        **selectors.record(supervision),
     }
+    context.update(selectors.pack(access, supervision, today=today, members=members))
+    if supervision.status == GroupSupervision.Status.SCHEDULED:
+        # The pack shows the meeting record (analyses, actions, addenda) once the meeting is recorded, and
+        # a supervision is scheduled until then: three queries saved on the page read before each meeting.
+        context.update(analyses=[], actions=[], addenda=[])
+    else:
+        context.update(selectors.record(supervision))
     context["attendance"] = selectors.attendance_rows(supervision, context["invited"])
     context["decision_steps"] = selectors.decision_steps(
         supervision, [line.child for line in context["children"]]
@@ -252,7 +267,7 @@ def pack(request, family_id, supervision_id):
     previous = context["previous"]
     for action in context["previous_actions"]:
         action.can_mark_done = access.can_mark_done(action, previous)
-    _audit_view(request, family, access, supervision, page="pack")
+    _audit_view(request, family, access, supervision, page="pack", child_ids=members.child_ids)
     return render(request, "supervision/pack.html", context)
 
 
