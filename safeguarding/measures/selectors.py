@@ -8,6 +8,7 @@ import datetime
 import functools
 import math
 import operator
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -793,6 +794,10 @@ def council_outcomes(*, team_ids, today: datetime.date, found: dict) -> Outcomes
     Aggregates only: no name, person or family leaves this function. Three queries whatever the number of
     adults and measures (`found` is instruments.every()): first and latest per adult and instrument, the
     unscored measures per instrument, and the DASH quarters."""
+    if team_ids is not None and not team_ids:
+        # No team: the figures of no family. The compiled queries take at least one team (an empty IN
+        # cannot be compiled), and no team has the nil id.
+        team_ids = [uuid.UUID(int=0)]
     current = instruments_current(found)
     by_code = _course_figures(team_ids, current)
     teams = None if team_ids is None else len(team_ids)
