@@ -5,20 +5,40 @@ number of queries whatever the number of measures, and shows a withheld adult's 
 from __future__ import annotations
 
 import datetime
+import functools
+import math
+import operator
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import BooleanField, Case, Count, DecimalField, IntegerField, Prefetch, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    F,
+    FloatField,
+    IntegerField,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.expressions import CombinedExpression
+from django.db.models.lookups import GreaterThan
 from django.utils.formats import date_format
 
 from safeguarding.core.charts import BLUE, Chart, line_chart, trend
+from safeguarding.core.compiled import CompiledQuery, compile_for_ids
 from safeguarding.core.urls import RowUrls
+from safeguarding.people.models import Family
 
-from .change import DETERIORATION, IMPROVEMENT, NO_RELIABLE_CHANGE, Change, compare, is_case
+from .change import Change, compare, is_case
 from .definitions import Instrument
 from .instruments import current as instruments_current
-from .models import Measure, MeasureAlert, MeasureCorrection, MeasureCourse
+from .models import Measure, MeasureAlert, MeasureCourse
 
 
 @dataclass
@@ -114,26 +134,31 @@ def _with_changes(rows: list[MeasureRow]) -> None:
             before = row.measure
 
 
+# What the adult's page reads of each measure (its table, chart and changes): not the answers or subscales
+# (JSON, decoded for every measure), nor who recorded it, which the page does not show.
+_HISTORY_FIELDS = (
+    "pk",
+    "instrument",
+    "instrument_version",
+    "administered_on",
+    "created_at",
+    "total",
+    "band",
+    "prorated",
+    "scored_as",
+)
+
+
 def measures_history(*, family, person, disclosure, found: dict) -> dict:
     """The person's measures in the family, per instrument (in the order first used), oldest first, each
     with its change and a chart; or, for a viewer who may not see them, withheld (and nothing read).
-    Three queries: the measures, their corrections and their alerts (`found` is instruments.every())."""
+    Two queries: the measures and their open alerts (`found` is instruments.every())."""
     shown = disclosure.for_record(Measure.sensitivity, person.pk)
     if not shown.visible:
         return {"disclosure": shown, "withheld": True, "instruments": [], "count": 0, "open_alerts": []}
     measures = list(
         Measure.objects.filter(family=family, person=person)
-        .select_related("recorded_by")
-        .prefetch_related(
-            Prefetch(
-                "corrections",
-                queryset=MeasureCorrection.objects.select_related("corrected_by").order_by("created_at"),
-            ),
-            Prefetch(
-                "alerts",
-                queryset=MeasureAlert.objects.select_related("owner", "closed_by").order_by("created_at"),
-            ),
-        )
+        .only(*_HISTORY_FIELDS)
         .order_by("administered_on", "created_at")
     )
     groups: dict[str, list[MeasureRow]] = {}
@@ -164,14 +189,29 @@ def measures_history(*, family, person, disclosure, found: dict) -> dict:
         )
         history.chart = _chart(history, person.full_name)
         histories.append(history)
-    open_alerts = [a for m in measures for a in m.alerts.all() if a.closed_on is None]
     return {
         "disclosure": shown,
         "withheld": False,
         "instruments": histories,
         "count": len(measures),
-        "open_alerts": open_alerts,
+        "open_alerts": _open_alerts(measures),
     }
+
+
+def _open_alerts(measures: list[Measure]) -> list[MeasureAlert]:
+    """The open alerts these measures raised, with their owners, in the measures' order and then the order
+    they were raised. One query, for the open ones only: the page showed only those, and had read every
+    alert (and each one's closer) and every correction to pick them out."""
+    if not measures:
+        return []
+    position = {m.pk: n for n, m in enumerate(measures)}
+    alerts = (
+        MeasureAlert.objects.filter(measure_id__in=list(position), closed_on__isnull=True)
+        .select_related("owner")
+        .order_by("created_at")
+    )
+    # A stable sort: alerts of one measure keep the order they were raised in.
+    return sorted(alerts, key=lambda a: position[a.measure_id])
 
 
 def measure_result(measure: Measure, found: dict) -> MeasureRow:
@@ -470,122 +510,233 @@ def last_quarters(today: datetime.date, count: int = QUARTERS) -> list[tuple[dat
     return [(s, _add_months(s, 3) - datetime.timedelta(days=1)) for s in starts]
 
 
-def _first_and_latest(team_ids):
-    """How many adults (one course per adult, instrument and family with a scored measure) have each
-    instrument's pair of first and latest totals, read from the courses kept as measures are saved
-    (courses.py): rows (instrument, first, latest, n) for those with two or more scored measures, and
-    (instrument, None, None, n) for those with one.
+@dataclass(frozen=True)
+class _Rule:
+    """An instrument's published change criterion (change.compare) as the course figures' SQL tests it,
+    each threshold half a tenth under the criterion's tenths: see _compiled_courses."""
 
-    Grouped in SQL because the figures need only the distinct pairs and how many adults have each: about
-    3,000 rows instead of 12,000 courses on the large council, read in index order (measures_course_idx)
-    without sorting. Every figure is still worked out in Python from the same Decimal totals (a sum of n
-    equal totals is n times the total, exactly), so the page shows exactly what it showed when each course
-    was read."""
-    courses = MeasureCourse.objects.all()
-    if team_ids is not None:
-        courses = courses.filter(family__team_id__in=team_ids)
-    paired = (
-        courses.filter(scored__gte=2)
-        .values_list("instrument", "first_total", "latest_total")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    unpaired = (
-        courses.filter(scored__lt=2)
-        .values("instrument")
-        .annotate(
-            first=Value(None, output_field=DecimalField()),
-            latest=Value(None, output_field=DecimalField()),
-            n=Count("*"),
+    code: str
+    worse: bool  # higher_is "worse": a fall is an improvement
+    points: Decimal  # the reliable change
+    cut: Decimal | None  # the clinical cut-off (None: none)
+
+    @classmethod
+    def of(cls, instrument: Instrument) -> _Rule:
+        rule = instrument.change
+        cut = None if rule.caseness_at_least is None else _below(rule.caseness_at_least)
+        return cls(instrument.code, instrument.higher_is == "worse", _below(rule.reliable_points), cut)
+
+
+def _below(threshold: Decimal) -> Decimal:
+    """Half a tenth under the threshold's tenths, rounded up: a whole number of tenths is at least the
+    threshold exactly when it is over this."""
+    return (math.ceil(threshold * 10) - Decimal("0.5")) / 10
+
+
+# The course figures' columns after the instrument, as _compiled_courses selects them.
+_COURSE_FIGURES = ("adults", "paired", "first", "latest", "improved", "deteriorated", "cases", "recovered")
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled_courses(vendor: str, rules: tuple[_Rule, ...], teams: int | None) -> CompiledQuery:
+    """Each instrument's figures from the courses in one grouped query, compiled once (core.compiled) for
+    these criteria and this many teams (None: every team).
+
+    Grouped by instrument alone: a row per instrument instead of one per distinct pair of first and latest
+    totals (about 3,000 on the large council, each made a Decimal and judged by change.compare in Python),
+    and one read of the courses instead of two (a union of those with two or more scored measures and those
+    with one). On SQLite it reads measures_course_idx alone, in instrument order, without sorting.
+
+    The criteria are change.compare's, written as SQL: improvement is the fall (or rise, where higher is
+    better) from the first total to the latest at least the reliable change; deterioration the other way
+    (and not an improvement, which compare tests first); a case is a first total at or above the cut-off
+    (below it, where higher is better); recovery an improving case that ends on the other side of it.
+    Each is tested as "over half a tenth under the threshold's tenths" (_Rule): totals have one decimal
+    place (Measure.total), so a total and a difference of two are whole numbers of tenths; PostgreSQL
+    computes them exactly, and SQLite, which keeps a total as the float nearest it, to well within half a
+    tenth. So each count is the one compare and is_case give."""
+
+    def over(value, threshold: Decimal) -> Q:
+        # SQLite keeps a total as a float and would read a Decimal parameter as text, turning it into a
+        # number again on every row: a float there. PostgreSQL compares its exact numerics with the exact
+        # threshold (a float would make it convert every total).
+        if vendor == "sqlite":
+            return Q(GreaterThan(value, Value(float(threshold), output_field=FloatField())))
+        return Q(GreaterThan(value, Value(threshold, output_field=DecimalField())))
+
+    improved, deteriorated, cases, recovered = [], [], [], []
+    for rule in rules:
+        fall = CombinedExpression(F("first_total"), "-", F("latest_total"), output_field=FloatField())
+        rise = CombinedExpression(F("latest_total"), "-", F("first_total"), output_field=FloatField())
+        better, worse = (fall, rise) if rule.worse else (rise, fall)
+        is_rule = Q(instrument=rule.code)
+        up = over(better, rule.points)
+        improved.append(is_rule & up)
+        # compare() tests improvement first: a difference that passes both (a criterion of 0) improves.
+        deteriorated.append(is_rule & over(worse, rule.points) & ~up)
+        if rule.cut is None:
+            continue
+        first_over, latest_over = over(F("first_total"), rule.cut), over(F("latest_total"), rule.cut)
+        case, ends = (first_over, ~latest_over) if rule.worse else (~first_over, latest_over)
+        cases.append(is_rule & case)
+        recovered.append(is_rule & up & case & ends)
+    paired = Q(scored__gte=2)
+
+    def paired_count(conditions):
+        # No instrument with the criterion: nothing to count (and no empty OR for the SQL).
+        if not conditions:
+            return Value(0, output_field=IntegerField())
+        return Count("scored", filter=paired & functools.reduce(operator.or_, conditions))
+
+    def build(ids):
+        courses = MeasureCourse.objects.all()
+        if teams is not None:
+            courses = courses.filter(family__team_id__in=ids)
+        return (
+            courses.values("instrument")
+            .annotate(
+                adults=Count("*"),
+                # The count (never null), not "*" or the id: a filtered count needs a column, and this
+                # one is in measures_course_idx, which holds every column read here.
+                paired=Count("scored", filter=paired),
+                first=Sum("first_total", filter=paired),
+                latest=Sum("latest_total", filter=paired),
+                improved=paired_count(improved),
+                deteriorated=paired_count(deteriorated),
+                cases=paired_count(cases),
+                recovered=paired_count(recovered),
+            )
+            .order_by()
+            .values_list("instrument", *_COURSE_FIGURES)
         )
-        .values_list("instrument", "first", "latest", "n")
-        .order_by()
-    )
-    # Read through the cursor, each distinct total made a Decimal once: the ORM's converters per row and
-    # column cost more than the query on the large council. str() of the value SQLite returns (an int or
-    # the float nearest a one-decimal total) or of PostgreSQL's Decimal is that total's digits, so each
-    # Decimal equals the one the ORM would have made.
-    sql, params = paired.union(unpaired, all=True).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    totals: dict = {None: None}
 
-    def total(value):
-        found = totals.get(value)
-        if found is None and value is not None:
-            found = totals[value] = Decimal(str(value))
-        return found
-
-    return [(code, total(first), total(latest), n) for code, first, latest, n in rows]
+    return compile_for_ids(build, teams or 0)
 
 
-def _instrument_outcome(instrument: Instrument, rows: list, not_scored: int, number: int):
-    """`rows`: (first, latest, n) for one instrument, from _first_and_latest (None: one scored measure)."""
-    pairs = [(first, latest, n) for first, latest, n in rows if first is not None]
-    paired_count = sum(n for _, _, n in pairs)
+@dataclass(frozen=True)
+class _CourseFigures:
+    """One instrument's courses (an adult, an instrument, a family with a scored measure): how many, how
+    many with two or more scored measures (paired), the sums of the paired courses' first and latest totals
+    in tenths of a point, and how many of the paired changed reliably, started as a case and recovered (0
+    where the instrument has no criterion)."""
+
+    adults: int
+    paired: int
+    first: int
+    latest: int
+    improved: int
+    deteriorated: int
+    cases: int
+    recovered: int
+
+
+def _tenths(total) -> int:
+    """A sum of one-decimal totals as the database returns it, in tenths: PostgreSQL's is exact; SQLite's
+    is a float sum of floats, within far less than half a tenth of the exact sum, so rounding finds it."""
+    return 0 if total is None else round(Decimal(str(total)) * 10)
+
+
+def _course_figures(team_ids, current: list[Instrument]) -> dict[str, _CourseFigures]:
+    """instrument code -> its courses' figures, for the families held by `team_ids` (None: every team),
+    read from the courses kept as measures are saved (courses.py). One query."""
+    rules = tuple(_Rule.of(i) for i in current if i.change is not None)
+    teams = None if team_ids is None else len(team_ids)
+    _columns, rows = _compiled_courses(connection.vendor, rules, teams).run(team_ids or ())
+    return {
+        code: _CourseFigures(adults, paired or 0, _tenths(first), _tenths(latest), *(n or 0 for n in counts))
+        for code, adults, paired, first, latest, *counts in rows
+    }
+
+
+def _tenths_mean(tenths: int, count: int) -> Decimal:
+    """The mean of `count` one-decimal totals whose sum is `tenths` tenths: the same Decimal value as the
+    sum of the totals themselves divided by `count` (the sum is exact either way)."""
+    return Decimal(tenths).scaleb(-1) / count
+
+
+def _instrument_outcome(instrument: Instrument, figures: _CourseFigures | None, not_scored: int, number: int):
+    """`figures`: the instrument's courses, from _course_figures (None: no scored measure)."""
+    figures = figures or _CourseFigures(0, 0, 0, 0, 0, 0, 0, 0)
+    paired_count = figures.paired
     outcome = InstrumentOutcome(
         instrument=instrument,
-        adults=Tally(sum(n for *_, n in rows)),
+        adults=Tally(figures.adults),
         paired=Tally(paired_count),
         not_scored=Tally(not_scored),
         slug=f"instrument-{number}",
     )
     if paired_count >= SMALL_NUMBER:
-        outcome.mean_first = sum(f * n for f, _, n in pairs) / paired_count
-        outcome.mean_latest = sum(latest * n for _, latest, n in pairs) / paired_count
+        outcome.mean_first = _tenths_mean(figures.first, paired_count)
+        outcome.mean_latest = _tenths_mean(figures.latest, paired_count)
         outcome.mean_difference = outcome.mean_latest - outcome.mean_first
     if instrument.change is not None:
-        changes = [(compare(instrument, first, latest), first, n) for first, latest, n in pairs]
-        outcome.improvement = Share(sum(n for c, _, n in changes if c.reliable == IMPROVEMENT), paired_count)
-        outcome.deterioration = Share(
-            sum(n for c, _, n in changes if c.reliable == DETERIORATION), paired_count
-        )
-        outcome.no_change = Share(
-            sum(n for c, _, n in changes if c.reliable == NO_RELIABLE_CHANGE), paired_count
-        )
+        outcome.improvement = Share(figures.improved, paired_count)
+        outcome.deterioration = Share(figures.deteriorated, paired_count)
+        outcome.no_change = Share(paired_count - figures.improved - figures.deteriorated, paired_count)
         if instrument.change.caseness_at_least is not None:
-            cases = [(c, n) for c, first, n in changes if is_case(instrument, first)]
-            outcome.recovery = Share(sum(n for c, n in cases if c.recovered), sum(n for _, n in cases))
+            outcome.recovery = Share(figures.recovered, figures.cases)
     return outcome
 
 
-def _dash_quarters(scope, dash: Instrument, high_at_least: int, today: datetime.date) -> list[Quarter]:
-    """The DASH checklists scored in each of the last 12 quarters and how many were high risk: one query,
-    counted by quarter and by high risk or not (at most 24 rows).
+def _team_families(team_ids):
+    """The families the teams hold, as a subquery: the databases find a team's measures through the
+    family first (measures_instrument_idx leads with the instrument and the family), where a join read
+    every DASH checklist in the council on SQLite and looked up each one's family to keep a team's."""
+    return Family.objects.filter(team_id__in=team_ids).values("pk")
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled_dash(vendor: str, teams: int | None, code: str, high_at_least: int) -> CompiledQuery:
+    """_dash_quarters' query, compiled once (core.compiled) for this many teams (None: every team) and run
+    with each request's quarters: building its CASE of twelve quarters through the ORM cost more CPU than
+    running it."""
+
+    def build(ids, *days):
+        *starts, last = days
+        scope = Measure.objects.all()
+        if teams is not None:
+            scope = scope.filter(family__in=_team_families(ids))
+        # The latest quarter first: most checklists are recent, so most rows stop at the first test or two.
+        which = Case(
+            *[
+                When(administered_on__gte=start, then=Value(n))
+                for n, start in reversed(list(enumerate(starts)))
+            ],
+            output_field=IntegerField(),
+        )
+        high = Case(
+            When(total__gte=high_at_least, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+        return (
+            scope.filter(instrument=code, total__isnull=False, administered_on__gte=starts[0])
+            .filter(administered_on__lte=last)
+            .annotate(quarter=which, high=high)
+            .values("quarter", "high")
+            # The day (never null), not the id: the id is not in measures_instrument_idx, and counting it
+            # made SQLite read every DASH measure's row, not the index alone.
+            .annotate(n=Count("administered_on"))
+            .order_by()
+            .values_list("quarter", "high", "n")
+        )
+
+    return compile_for_ids(build, teams or 0, dates=QUARTERS + 1)
+
+
+def _dash_quarters(team_ids, dash: Instrument, high_at_least: int, today: datetime.date) -> list[Quarter]:
+    """The DASH checklists scored in each of the last 12 quarters and how many were high risk, for the
+    families held by `team_ids` (None: every team): one query, counted by quarter and by high risk or not
+    (at most 24 rows).
 
     Each checklist's quarter is worked out once (a CASE on the day) instead of testing it against all
     twelve quarters twice (24 filtered counts: 13 ms of SQLite's CPU on the large council)."""
     quarters = last_quarters(today)
-    # The latest quarter first: most checklists are recent, so most rows stop at the first test or two.
-    which = Case(
-        *[
-            When(administered_on__gte=start, then=Value(n))
-            for n, (start, _end) in reversed(list(enumerate(quarters)))
-        ],
-        output_field=IntegerField(),
-    )
-    high = Case(
-        When(total__gte=high_at_least, then=Value(True)), default=Value(False), output_field=BooleanField()
-    )
-    counts: dict[tuple[int, bool], int] = {}
-    rows = (
-        scope.filter(
-            instrument=dash.code,
-            total__isnull=False,
-            administered_on__gte=quarters[0][0],
-            administered_on__lte=quarters[-1][1],
-        )
-        .annotate(quarter=which, high=high)
-        .values("quarter", "high")
-        # The day (never null), not the id: the id is not in measures_instrument_idx, and counting it
-        # made SQLite read every DASH measure's row, not the index alone.
-        .annotate(n=Count("administered_on"))
-        .order_by()
-        .values_list("quarter", "high", "n")
-    )
-    for n, is_high, count in rows:
-        counts[n, is_high] = count
+    teams = None if team_ids is None else len(team_ids)
+    query = _compiled_dash(connection.vendor, teams, dash.code, high_at_least)
+    _columns, rows = query.run(team_ids or (), [start for start, _end in quarters] + [quarters[-1][1]])
+    # SQLite gives the high-risk flag as 1 or 0, PostgreSQL as True or False: the same keys here.
+    counts = {(n, bool(is_high)): count for n, is_high, count in rows}
     result = []
     for n, (start, end) in enumerate(quarters):
         high_count = counts.get((n, True), 0)
@@ -618,6 +769,26 @@ def _dash_chart(quarters: list[Quarter], high_at_least: int) -> Chart | None:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _compiled_unscored(vendor: str, teams: int | None) -> CompiledQuery:
+    """How many measures of each instrument could not be scored, for this many teams (None: every team):
+    compiled once (core.compiled), as the page's other two queries are."""
+
+    def build(ids):
+        scope = Measure.objects.all()
+        if teams is not None:
+            scope = scope.filter(family__in=_team_families(ids))
+        return (
+            scope.filter(total__isnull=True)
+            .values("instrument")
+            .annotate(n=Count("*"))  # read from measures_unscored_idx alone (not the id)
+            .order_by()
+            .values_list("instrument", "n")
+        )
+
+    return compile_for_ids(build, teams or 0)
+
+
 def council_outcomes(*, team_ids, today: datetime.date, found: dict) -> Outcomes:
     """Adults' first and latest scores per instrument, their reliable change and recovery, and the share of
     high-risk DASH checklists per quarter, for the families held by `team_ids` (None: every team).
@@ -625,32 +796,27 @@ def council_outcomes(*, team_ids, today: datetime.date, found: dict) -> Outcomes
     Aggregates only: no name, person or family leaves this function. Three queries whatever the number of
     adults and measures (`found` is instruments.every()): first and latest per adult and instrument, the
     unscored measures per instrument, and the DASH quarters."""
-    scope = Measure.objects.all()
-    if team_ids is not None:
-        scope = scope.filter(family__team_id__in=team_ids)
-    by_code: dict[str, list] = {}
-    for code, first, latest, n in _first_and_latest(team_ids):
-        by_code.setdefault(code, []).append((first, latest, n))
-    unscored = dict(
-        scope.filter(total__isnull=True)
-        .values("instrument")
-        .annotate(n=Count("*"))  # read from measures_unscored_idx alone (not the id)
-        .order_by()
-        .values_list("instrument", "n")
-    )
+    if team_ids is not None and not team_ids:
+        # No team: the figures of no family. The compiled queries take at least one team (an empty IN
+        # cannot be compiled), and no team has the nil id.
+        team_ids = [uuid.UUID(int=0)]
+    current = instruments_current(found)
+    by_code = _course_figures(team_ids, current)
+    teams = None if team_ids is None else len(team_ids)
+    unscored = dict(_compiled_unscored(connection.vendor, teams).run(team_ids or ())[1])
     outcomes = []
-    for instrument in instruments_current(found):
+    for instrument in current:
         if instrument.audience == "child":
             continue
-        rows = by_code.get(instrument.code, [])
-        if not rows and not unscored.get(instrument.code):
+        figures = by_code.get(instrument.code)
+        if figures is None and not unscored.get(instrument.code):
             continue
         outcomes.append(
-            _instrument_outcome(instrument, rows, unscored.get(instrument.code, 0), len(outcomes) + 1)
+            _instrument_outcome(instrument, figures, unscored.get(instrument.code, 0), len(outcomes) + 1)
         )
-    dash = next((i for i in instruments_current(found) if i.code == "dash"), None)
+    dash = next((i for i in current if i.code == "dash"), None)
     high_at_least = _high_risk_count(dash)
-    quarters = _dash_quarters(scope, dash, high_at_least, today) if high_at_least is not None else []
+    quarters = _dash_quarters(team_ids, dash, high_at_least, today) if high_at_least is not None else []
     return Outcomes(
         instruments=outcomes,
         quarters=quarters,
