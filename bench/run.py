@@ -11,9 +11,9 @@ What it does, in order:
    DATABASE_URL: a new database (bench_<time>_<pid>) on that server, dropped at the end, so the
    database DATABASE_URL names is never touched.
 2. Runs the migrations and seeds the large council with `build_council(scale="large")` (what
-   `manage.py seed_demo --scale large` runs), timing both. On PostgreSQL it then runs ANALYZE, which
-   autovacuum would do by itself within a minute of a bulk load; SQLite is left as a deployment leaves it
-   (no statistics), so its plans are the ones production would get.
+   `manage.py seed_demo --scale large` runs), timing both. On PostgreSQL it then runs VACUUM (ANALYZE),
+   which autovacuum would do by itself within a minute of a bulk load; SQLite is left as a deployment
+   leaves it (no statistics), so its plans are the ones production would get.
 3. Signs in the demo personas and requests each page N times (after a warm-up) through Django's test
    Client in this process, so the figures are server time: URL routing, middleware, session and user
    look-ups, the view, its queries and template rendering, without a network or an HTTP server.
@@ -1003,8 +1003,11 @@ def run(args, stack: ExitStack) -> int:
     if connection.vendor == "postgresql":
         started = time.perf_counter()
         with connection.cursor() as cursor:
+            # VACUUM as well as ANALYZE: since PostgreSQL 13 autovacuum also vacuums a table after bulk
+            # inserts, which sets its visibility map; without it no index-only scan is possible (parent
+            # outcomes' DASH count read 3,343 table blocks instead of 59 index blocks, 22 ms against 2).
             for table in connection.introspection.django_table_names(only_existing=True):
-                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+                cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(table)}")
         analyze_s = time.perf_counter() - started
 
     pages = choose_pages()
