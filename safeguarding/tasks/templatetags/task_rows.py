@@ -33,8 +33,8 @@ def _child_cell(row) -> str:
     """The row's first cell, the same in both lists: the child, linked to the page where the task is done."""
     return (
         '\n    <tr class="govuk-table__row">\n      <th scope="row" class="govuk-table__header">'
-        f'<a class="govuk-link" href="{escape(row.child_url)}">{escape(row.child_name or "The whole family")}</a>'
-        "</th>\n"
+        f'<a class="govuk-link" href="{escape(row.child_url)}">'
+        f"{escape(row.child_name or 'The whole family')}</a></th>\n"
     )
 
 
@@ -54,7 +54,8 @@ def my_task_rows(rows) -> SafeString:
     for row in rows:
         if row.family_id:
             family = (
-                f'{escape(row.family_name)}<br><span class="govuk-body-s">{escape(row.family_reference)}</span>'
+                f"{escape(row.family_name)}<br>"
+                f'<span class="govuk-body-s">{escape(row.family_reference)}</span>'
             )
         else:
             family = "No current family"
