@@ -152,8 +152,8 @@ def _family_ids(rows: list[TaskRow]) -> list[str]:
 def _due_label(due_date: datetime.date, language: str | None) -> str:
     """A due date as the lists show it ("3 Dec 2026"), in the active language (the month's name is
     translated; the language is in the key so that the cache answers for it). Kept for the process: a date's
-    words never change, and formatting fifty dates a page (a date filter each) was a tenth of My tasks'
-    time once its rows were written without template loops. Holds dates, never case data."""
+    words never change, and formatting the fifty dates of a busy worker's My tasks (a date filter each) was
+    about a millisecond of every view. Holds dates, never case data."""
     return date_filter(due_date, "j M Y")
 
 
