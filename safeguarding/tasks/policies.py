@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from django.db.models import BigIntegerField, F, Func, Q, QuerySet
-from django.db.models.lookups import IsNull
+from django.db.models.lookups import In, IsNull
 from django.http import Http404
 
 from safeguarding.accounts.models import Team, User
@@ -57,7 +57,8 @@ def deadlines_for_tasks(user) -> QuerySet[Deadline]:
     if not tasks_can_view(user):
         return Deadline.objects.filter(owned)
     held = Allocation.objects.current().filter(worker_id=user.pk, case_role__in=TASK_CASE_ROLES)
-    return Deadline.objects.filter(Q(unowned(), family_id__in=held.values("family_id")) | owned)
+    in_held = _InArray(F("family_id"), held.values("family_id").query)
+    return Deadline.objects.filter(Q(unowned(), in_held) | owned)
 
 
 def unowned() -> IsNull:
@@ -75,6 +76,21 @@ class _NotLookedUp(Func):
 
     template = "+%(expressions)s"
     output_field = BigIntegerField()
+
+
+class _InArray(In):
+    """`column IN (subquery)`, written `column = ANY(ARRAY(subquery))` on PostgreSQL.
+
+    Joined by OR to "or the worker owns it", PostgreSQL cannot look an IN (subquery) up in an index: it
+    read the whole deadline table (51,000 rows on the benchmark council, 35 ms for the busiest worker's My
+    tasks) and tested each row against the held families. ARRAY(subquery) is worked out once, before the
+    scan, so the family index and the owner index are both looked up and their rows combined (BitmapOr):
+    4 ms. SQLite keeps IN (subquery), which it already looks up by each index (MULTI-INDEX OR)."""
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
 
 
 def deadlines_for_families(user, family_ids) -> QuerySet[Deadline]:
