@@ -2,15 +2,15 @@
 
 A busy worker's My tasks lists three hundred deadlines; rendering each row through the template engine
 (a dozen variables, four conditions) was two thirds of the page's time. These tags write exactly the
-markup the loops wrote, each value escaped as the template's autoescaping escaped it (`html.escape`, which
-is what django.utils.html.escape runs), so the page is byte for byte what it was.
+markup the loops wrote, each value escaped as the template's autoescaping escaped it (`conditional_escape`,
+what the template engine runs: any value as its text, None as "None", safe text left as it is), so the
+page is byte for byte what it was.
 """
 
 from __future__ import annotations
 
-from html import escape
-
 from django import template
+from django.utils.html import conditional_escape as escape
 from django.utils.safestring import SafeString
 
 from ..selectors import DUE_SOON, OVERDUE
