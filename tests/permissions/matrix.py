@@ -2,9 +2,11 @@
 
 The matrix is the security model. Each app's pages have their own table, in tests/permissions/test_<app>.py
 (one column per page, named in that module's COLUMNS); test_whole_site.py checks what holds across them
-(every page has a column or a reason not to, refused users cannot save, identical 404s, ...). Each cell
-is one test that signs in as a user with that role and that relationship to one family (in the North
-team, say; the `world` fixture in conftest.py) and tries the action through the real URL:
+(every page has a column or a reason not to, refused users cannot save, identical 404s, ...). Each row
+is one test: it signs in as a user with that role and that relationship to one family (in the North
+team, say; the `world` fixture in conftest.py), tries every column's action through the real URL, and
+compares the whole row with the table, so a failure lists every cell that differs. Each cell runs in its
+own savepoint, rolled back after it, so no cell sees another's writes (see `row_outcomes`).
 
 - 200: the page opens;  403: the user may see the family but not do this;
 - 404: the family is invisible to them: the same answer as for a family that does not exist;
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -61,13 +64,24 @@ def parse_table(columns: dict[str, str], table: str) -> dict[tuple[str, str], di
     return parsed
 
 
-def cells(expected: dict[tuple[str, str], dict[str, str]]) -> list[tuple[str, str, str, str]]:
-    """One (role, relationship, column, outcome) per cell: the parameters of test_permission_matrix."""
-    return [
-        (role, rel, column, outcome)
-        for (role, rel), row in expected.items()
-        for column, outcome in row.items()
-    ]
+def rows(expected: dict[tuple[str, str], dict[str, str]]) -> list[tuple[str, str]]:
+    """Every (role, relationship) of a table: the parameters of each app's test_permission_matrix."""
+    return sorted(expected)
+
+
+def row_outcomes(client, world, role: str, relationship: str, columns) -> dict[str, str]:
+    """What a user with this role and relationship to the world's family gets from each column's action.
+
+    One user and one sign-in for the row (creating them was most of a cell's time when each cell was its own
+    test); each cell in a savepoint rolled back after it, so a cell that writes (a POST-only column, the
+    session's last activity, the audit event of a view) leaves the database as the next cell expects."""
+    client.force_login(make_user(role, relationship, world))
+    outcomes = {}
+    for column in columns:
+        with transaction.atomic():
+            outcomes[column] = outcome_of(client, column, world)
+            transaction.set_rollback(True)
+    return outcomes
 
 
 def make_user(role: str, relationship: str, world, organisation=None):
