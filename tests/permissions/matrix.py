@@ -72,8 +72,8 @@ def rows(expected: dict[tuple[str, str], dict[str, str]]) -> list[tuple[str, str
 def row_outcomes(client, world, role: str, relationship: str, columns) -> dict[str, str]:
     """What a user with this role and relationship to the world's family gets from each column's action.
 
-    One user and one sign-in for the row (creating them was most of a cell's time when each cell was its own
-    test); each cell in a savepoint rolled back after it, so a cell that writes (a POST-only column, the
+    One user, one sign-in and one copy of the world for the row (with the test's own set-up they were about
+    a third of a cell's time when each cell was its own test); each cell in a savepoint rolled back after it, so a cell that writes (a POST-only column, the
     session's last activity, the audit event of a view) leaves the database as the next cell expects."""
     client.force_login(make_user(role, relationship, world))
     outcomes = {}
