@@ -15,7 +15,7 @@ from safeguarding.access.models import EmergencyAccess
 from safeguarding.access.policies import FamilyDisclosure, memberships_visible_to, people_visible_to
 from safeguarding.allocation.models import Allocation, CaseRole
 from safeguarding.core.chronology import child_chronology, child_names
-from safeguarding.core.compiled import CompiledModels, compile_models
+from safeguarding.core.compiled import CompiledModels, CompiledQuery, as_uuid, compile_for_ids, compile_models
 from safeguarding.core.panels import family_panels
 from safeguarding.core.urls import RowUrls
 from safeguarding.journey.records import child_due_rows
@@ -44,17 +44,18 @@ def family_detail(user, family: Family, *, today: datetime.date) -> dict:
     # The members' current addresses, newest first, in one query read straight into lists: a prefetch
     # through each person's addresses did the same with half as much again of the members query's time.
     addresses: dict = {}
-    for address in Address.objects.filter(person_id__in=people, moved_out_on__isnull=True):
-        addresses.setdefault(address.person_id, []).append(address)
-    # Both ends of each relationship are members, loaded above: the relationships' own columns are enough
-    # (joining the two people again made two dozen more Person objects on a large family's page).
-    relationships = Relationship.objects.filter(person_id__in=people, relative_id__in=people).values_list(
-        "person_id", "relative_id", "kind", "description"
-    )
+    relationships = []
+    if people:  # (no query for a family with nobody in it yet, as the ORM does for an empty IN)
+        for address in _compiled_addresses(connection.vendor, len(people)).queryset(people):
+            addresses.setdefault(address.person_id, []).append(address)
+        # Both ends of each relationship are members, loaded above: the relationships' own columns are
+        # enough (joining the two people again made two dozen more Person objects on a large family's page).
+        _columns, relationships = _compiled_relationships(connection.vendor, len(people)).run(people)
     kind_labels = dict(Relationship.Kind.choices)
     # Each member lists their relationships both ways: "Mother of Mia" on Dana, "Child of Dana" on Mia.
     by_person: dict = {}
     for person_id, relative_id, kind, description in relationships:
+        person_id, relative_id = as_uuid(person_id), as_uuid(relative_id)
         label = str(kind_labels.get(kind, kind)) + (f" ({description})" if description else "") + " of"
         by_person.setdefault(person_id, []).append((label, people[relative_id]))
         by_person.setdefault(relative_id, []).append((Relationship.INVERSE_LABELS[kind], people[person_id]))
@@ -128,6 +129,24 @@ def _compiled_members(vendor: str) -> CompiledModels:
             .order_by("member_type", "left_on", "person__date_of_birth", "person__expected_date_of_birth")
         ),
         1,
+    )
+
+
+# The members' addresses and relationships likewise, for each number of members.
+@functools.lru_cache(maxsize=64)
+def _compiled_addresses(vendor: str, count: int) -> CompiledModels:
+    return compile_models(
+        lambda ids: Address.objects.filter(person_id__in=ids, moved_out_on__isnull=True), count
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled_relationships(vendor: str, count: int) -> CompiledQuery:
+    return compile_for_ids(
+        lambda ids: Relationship.objects.filter(person_id__in=ids, relative_id__in=ids).values_list(
+            "person_id", "relative_id", "kind", "description"
+        ),
+        count,
     )
 
 

@@ -28,11 +28,14 @@ class CompiledQuery:
     # For each parameter, the position of the id it stands for, or None for a fixed parameter.
     slots: tuple
 
-    def params_for(self, ids: Iterable, dates: Iterable[datetime.date] = ()) -> list:
-        """The parameters with these ids and dates in the stand-ins' places."""
+    def params_for(
+        self, ids: Iterable, dates: Iterable[datetime.date] = (), numbers: Iterable[int] = ()
+    ) -> list:
+        """The parameters with these ids, dates and integers in the stand-ins' places."""
         field = UUIDField()
         real = [field.get_db_prep_value(value, connection) for value in ids]
         real += [connection.ops.adapt_datefield_value(day) for day in dates]
+        real += [int(value) for value in numbers]
         return [
             real[slot] if slot is not None else param
             for param, slot in zip(self.params, self.slots, strict=True)
@@ -60,13 +63,15 @@ def compile_for_ids(
     return compiled[0] if compiled is not None else None
 
 
-def _compile(build, count: int, dates: int):
+def _compile(build, count: int, dates: int, numbers: int = 0):
     """(CompiledQuery, the compiler that compiled it, the queryset built), or None."""
     stand_ins = [uuid.UUID(int=n + 1) for n in range(count)]
     # Days no case record has (the first days of the years 1001, 1002, ...), so never mistaken for a
     # fixed parameter of the query.
     days = [datetime.date(1001 + n, 1, 1) for n in range(dates)]
-    queryset = build(stand_ins, *days) if dates else build(stand_ins)
+    # Integers no key has (negative), likewise.
+    ints = [-1_000_001 - n for n in range(numbers)]
+    queryset = build(stand_ins, *days, *ints)
     if queryset is None:
         return None
     compiler = queryset.query.get_compiler(using=queryset.db)
@@ -74,9 +79,17 @@ def _compile(build, count: int, dates: int):
     field = UUIDField()
     slot_of = {field.get_db_prep_value(value, connection): n for n, value in enumerate(stand_ins)}
     slot_of.update({connection.ops.adapt_datefield_value(day): count + n for n, day in enumerate(days)})
-    slots = tuple(slot_of.get(p) if isinstance(p, (str, uuid.UUID, datetime.date)) else None for p in params)
-    if sum(slot is not None and slot >= count for slot in slots) < dates:
+    slot_of.update({value: count + dates + n for n, value in enumerate(ints)})
+    slots = tuple(
+        slot_of.get(p)
+        if isinstance(p, (str, uuid.UUID, datetime.date, int)) and not isinstance(p, bool)
+        else None
+        for p in params
+    )
+    if sum(slot is not None and count <= slot < count + dates for slot in slots) < dates:
         raise ValueError("a stand-in date is not among the query's parameters")
+    if sum(slot is not None and slot >= count + dates for slot in slots) < numbers:
+        raise ValueError("a stand-in number is not among the query's parameters")
     return CompiledQuery(sql, tuple(params), slots), compiler, queryset
 
 
@@ -91,11 +104,14 @@ class CompiledModels:
     model: type
     prefetch: tuple
 
-    def queryset(self, ids: Iterable, dates: Iterable[datetime.date] = ()) -> QuerySet:
+    def queryset(
+        self, ids: Iterable, dates: Iterable[datetime.date] = (), numbers: Iterable[int] = ()
+    ) -> QuerySet:
         """A queryset of these ids' rows, to be read as it is (not filtered, ordered or sliced further:
         its SQL is fixed)."""
         queryset = self.model._default_manager.all()
-        queryset.query = _Ready(self.model, self.compiler, self.query.sql, self.query.params_for(ids, dates))
+        params = self.query.params_for(ids, dates, numbers)
+        queryset.query = _Ready(self.model, self.compiler, self.query.sql, params)
         queryset._prefetch_related_lookups = self.prefetch
         return queryset
 
@@ -118,9 +134,13 @@ class _Ready(Query):
         return ready
 
 
-def compile_models(build: Callable[..., QuerySet], count: int, *, dates: int = 0) -> CompiledModels:
-    """compile_for_ids for a query read as model instances (see CompiledModels); cache it the same way."""
-    compiled, compiler, queryset = _compile(build, count, dates)
+def compile_models(
+    build: Callable[..., QuerySet], count: int, *, dates: int = 0, numbers: int = 0
+) -> CompiledModels:
+    """compile_for_ids for a query read as model instances (see CompiledModels); cache it the same way.
+    With `numbers`, `build` also gets that many stand-in integers (a user's id, say) after the dates, and
+    each run is given the real ones."""
+    compiled, compiler, queryset = _compile(build, count, dates, numbers)
     return CompiledModels(compiled, compiler, queryset.model, tuple(queryset._prefetch_related_lookups))
 
 
