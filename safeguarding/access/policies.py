@@ -28,9 +28,11 @@ A worker whose only access is emergency access sees ordinary records only.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -44,6 +46,7 @@ from safeguarding.accounts.policies import (
 )
 from safeguarding.allocation.models import ADULT_PRACTITIONER_CASE_ROLES, Allocation, CaseRole
 from safeguarding.audit.services import Action, audit_record
+from safeguarding.core.compiled import CompiledQuery, as_uuid, compile_for_ids
 from safeguarding.people.models import Family, FamilyMember, Person
 
 from .models import EmergencyAccess, Sensitivity, SharingBasis
@@ -54,6 +57,32 @@ Role = User.Role
 CHILD_VISITING_CASE_ROLES = frozenset(
     {CaseRole.LEAD_SOCIAL_WORKER, CaseRole.SOCIAL_WORKER, CaseRole.FAMILY_SUPPORT_WORKER}
 )
+
+
+def _sharing_bases(adult_ids) -> list:
+    """(person id, scope) of the adults' current sharing bases, newest first. A list of ids (the family
+    page's) runs SQL compiled once for that many; a queryset of them stays a subquery of one query."""
+    if not isinstance(adult_ids, list):
+        return list(
+            SharingBasis.objects.filter(person_id__in=adult_ids, withdrawn_on__isnull=True).values_list(
+                "person_id", "scope"
+            )
+        )
+    if not adult_ids:
+        return []  # (no query, as the ORM does for an empty IN)
+    _columns, rows = _compiled_sharing_bases(connection.vendor, len(adult_ids)).run(adult_ids)
+    return [(as_uuid(person_id), scope) for person_id, scope in rows]
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled_sharing_bases(vendor: str, count: int) -> CompiledQuery:
+    """Compiled once for each number of adults (core.compiled): every family page asks it."""
+    return compile_for_ids(
+        lambda ids: SharingBasis.objects.filter(person_id__in=ids, withdrawn_on__isnull=True).values_list(
+            "person_id", "scope"
+        ),
+        count,
+    )
 
 
 def emergency_access_can_request(user) -> bool:
@@ -122,9 +151,7 @@ class FamilyDisclosure:
             adult_ids = list(family.members.filter(member_type="adult").values_list("person_id", flat=True))
         # adult's person id -> whether a current basis covers everyone allocated (else lead and managers).
         self.shared_with_team: dict = {}
-        for person_id, scope in SharingBasis.objects.filter(
-            person_id__in=adult_ids, withdrawn_on__isnull=True
-        ).values_list("person_id", "scope"):
+        for person_id, scope in _sharing_bases(adult_ids):
             covers_team = scope == SharingBasis.Scope.TEAM
             self.shared_with_team[person_id] = self.shared_with_team.get(person_id, False) or covers_team
         self.shared = set(self.shared_with_team)

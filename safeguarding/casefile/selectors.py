@@ -15,6 +15,7 @@ from safeguarding.access.models import EmergencyAccess
 from safeguarding.access.policies import FamilyDisclosure, memberships_visible_to, people_visible_to
 from safeguarding.allocation.models import Allocation, CaseRole
 from safeguarding.core.chronology import child_chronology, child_names
+from safeguarding.core.compiled import CompiledModels, CompiledQuery, as_uuid, compile_for_ids, compile_models
 from safeguarding.core.panels import family_panels
 from safeguarding.core.urls import RowUrls
 from safeguarding.journey.records import child_due_rows
@@ -38,38 +39,29 @@ def family_detail(user, family: Family, *, today: datetime.date) -> dict:
     """Everything the family page shows, in a fixed number of queries whatever the family's size: who is
     in the family and where each child stands (status.py), what is overdue, who works with them and how
     to reach them, and the children's latest events."""
-    members = list(
-        FamilyMember.objects.filter(family=family)
-        .select_related("person")
-        .annotate(**status.status_annotations())
-        .order_by("member_type", "left_on", "person__date_of_birth", "person__expected_date_of_birth")
-    )
+    members = list(_compiled_members(connection.vendor).queryset([family.pk]))
     people = {m.person_id: m.person for m in members}
     # The members' current addresses, newest first, in one query read straight into lists: a prefetch
     # through each person's addresses did the same with half as much again of the members query's time.
     addresses: dict = {}
-    for address in Address.objects.filter(person_id__in=people, moved_out_on__isnull=True):
-        addresses.setdefault(address.person_id, []).append(address)
-    # Both ends of each relationship are members, loaded above: the relationships' own columns are enough
-    # (joining the two people again made two dozen more Person objects on a large family's page).
-    relationships = Relationship.objects.filter(person_id__in=people, relative_id__in=people).values_list(
-        "person_id", "relative_id", "kind", "description"
-    )
+    relationships = []
+    if people:  # (no query for a family with nobody in it yet, as the ORM does for an empty IN)
+        for address in _compiled_addresses(connection.vendor, len(people)).queryset(people):
+            addresses.setdefault(address.person_id, []).append(address)
+        # Both ends of each relationship are members, loaded above: the relationships' own columns are
+        # enough (joining the two people again made two dozen more Person objects on a large family's page).
+        _columns, relationships = _compiled_relationships(connection.vendor, len(people)).run(people)
     kind_labels = dict(Relationship.Kind.choices)
     # Each member lists their relationships both ways: "Mother of Mia" on Dana, "Child of Dana" on Mia.
     by_person: dict = {}
     for person_id, relative_id, kind, description in relationships:
+        person_id, relative_id = as_uuid(person_id), as_uuid(relative_id)
         label = str(kind_labels.get(kind, kind)) + (f" ({description})" if description else "") + " of"
         by_person.setdefault(person_id, []).append((label, people[relative_id]))
         by_person.setdefault(relative_id, []).append((Relationship.INVERSE_LABELS[kind], people[person_id]))
     # Each row's links, each URL name reversed once (core.urls): a reversal a link was a tenth of the page.
     urls = RowUrls()
-    allocations = list(
-        Allocation.objects.filter(family=family)
-        .select_related("worker__organisation", "worker__team")
-        .prefetch_related("works_with")
-        .order_by("end_date", "start_date")
-    )
+    allocations = list(_compiled_allocations(connection.vendor).queryset([family.pk]))
     current = [a for a in allocations if a.end_date is None]
     for allocation in current:
         allocation.end_url = urls("casefile:allocation-end", family.pk, allocation.pk)
@@ -123,6 +115,52 @@ def family_detail(user, family: Family, *, today: datetime.date) -> dict:
         # What each capability adds (the Workbook's cycle and events, ...), from core.panels.
         "panels": family_panels(user, family, disclosure, today=today),
     }
+
+
+# The members and allocations queries compiled once (core.compiled): building and compiling them through
+# the ORM (fourteen status columns, two joins of users) was about 2.5 ms of the page's CPU on every request.
+@functools.lru_cache(maxsize=4)
+def _compiled_members(vendor: str) -> CompiledModels:
+    return compile_models(
+        lambda ids: (
+            FamilyMember.objects.filter(family_id=ids[0])
+            .select_related("person")
+            .annotate(**status.status_annotations())
+            .order_by("member_type", "left_on", "person__date_of_birth", "person__expected_date_of_birth")
+        ),
+        1,
+    )
+
+
+# The members' addresses and relationships likewise, for each number of members.
+@functools.lru_cache(maxsize=64)
+def _compiled_addresses(vendor: str, count: int) -> CompiledModels:
+    return compile_models(
+        lambda ids: Address.objects.filter(person_id__in=ids, moved_out_on__isnull=True), count
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled_relationships(vendor: str, count: int) -> CompiledQuery:
+    return compile_for_ids(
+        lambda ids: Relationship.objects.filter(person_id__in=ids, relative_id__in=ids).values_list(
+            "person_id", "relative_id", "kind", "description"
+        ),
+        count,
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _compiled_allocations(vendor: str) -> CompiledModels:
+    return compile_models(
+        lambda ids: (
+            Allocation.objects.filter(family_id=ids[0])
+            .select_related("worker__organisation", "worker__team")
+            .prefetch_related("works_with")
+            .order_by("end_date", "start_date")
+        ),
+        1,
+    )
 
 
 def _born(person: Person, today: datetime.date, days: dict) -> str:

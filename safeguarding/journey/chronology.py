@@ -282,11 +282,18 @@ def _compiled(vendor: str, kinds: frozenset | None, children: int, limit: int | 
 
     def build(ids):
         first, *rest = (branch.queryset(ids) for branch in branches)
-        rows = first.union(*rest, all=True) if rest else first
-        rows = rows.order_by("-day", "-seq", "-rid")
-        return rows[:limit] if limit is not None else rows
+        return first.union(*rest, all=True) if rest else first
 
-    return compile_for_ids(build, children)
+    compiled = compile_for_ids(build, children)
+    # Sorted and cut once, outside the union. Given the ORDER BY on the union itself, SQLite sorts each
+    # of the 27 branches on its own and merges them (a sorter and a co-routine a branch): 3.6 ms of the
+    # family page's CPU for a household's 377 events, against 1.8 ms to sort them once. The columns are
+    # the first branch's names; (day, seq, rid) is unique, so the order is the same either way.
+    order = 'ORDER BY "day" DESC, "seq" DESC, "rid" DESC'
+    cut = f" LIMIT {int(limit)}" if limit is not None else ""
+    # The ORM's own SQL inside, and only fixed words and an integer around it: no request value.
+    sql = f"SELECT * FROM ({compiled.sql}) AS events {order}{cut}"  # noqa: S608
+    return dataclasses.replace(compiled, sql=sql)
 
 
 def _journey_rows(child_ids, kinds, limit) -> list[dict]:

@@ -8,7 +8,9 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from safeguarding.core.compiled import as_uuid, compile_for_ids
+from safeguarding.allocation.models import Allocation
+from safeguarding.allocation.tests.factories import AllocationFactory
+from safeguarding.core.compiled import as_uuid, compile_for_ids, compile_models
 from safeguarding.core.urls import RowUrls
 from safeguarding.people.models import FamilyMember
 from safeguarding.people.tests.factories import FamilyMemberFactory
@@ -62,3 +64,45 @@ def test_a_query_without_the_stand_in_date_is_refused():
 
     with pytest.raises(ValueError):
         compile_for_ids(build, 1, dates=1)
+
+
+@pytest.mark.django_db
+def test_a_compiled_model_query_gives_what_the_orm_gives_for_each_runs_ids_and_numbers(
+    django_assert_num_queries,
+):
+    first = FamilyMemberFactory(adult=True)
+    second = FamilyMemberFactory(adult=True)
+    allocations = {}
+    for member in (first, second):
+        allocation = AllocationFactory(family=member.family)
+        allocation.works_with.add(member.person)
+        allocations[member.family_id] = allocation
+
+    def build(ids, worker_id):
+        return (
+            Allocation.objects.filter(family_id=ids[0], worker_id=worker_id)
+            .select_related("worker__team")
+            .prefetch_related("works_with")
+        )
+
+    # Compiled once with stand-ins, run for two families and workers: each run's own rows, with their
+    # related objects and prefetches, in the queries the ORM would make (the allocations, the prefetch).
+    compiled = compile_models(build, 1, numbers=1)
+    for member in (first, second):
+        allocation = allocations[member.family_id]
+        with django_assert_num_queries(2):
+            found = list(compiled.queryset([member.family_id], numbers=[allocation.worker_id]))
+            assert [a.pk for a in found] == [allocation.pk]
+            assert found[0].worker.team == allocation.worker.team
+            assert list(found[0].works_with.all()) == [member.person]
+    # Another worker's id finds nothing.
+    assert list(compiled.queryset([first.family_id], numbers=[allocations[second.family_id].worker_id])) == []
+
+
+@pytest.mark.django_db
+def test_a_query_without_the_stand_in_number_is_refused():
+    def build(ids, number):
+        return FamilyMember.objects.filter(family_id=ids[0])
+
+    with pytest.raises(ValueError):
+        compile_models(build, 1, numbers=1)
