@@ -3,7 +3,10 @@ their session ends, two-step sign-in with an authenticator app, and the Content-
 the service and in the admin.
 
 The warning's timings are shortened through the settings the pages read them from (the live server runs in
-this process, so `settings` changes reach it).
+this process, so `settings` changes reach it), and the tests do not wait for them: `pass_time` moves both
+clocks that decide forward at once, the page's (Playwright's clock: the script's timers and Date) and the
+server's (the session's last activity, moved back by as much). Everything else, the requests the script
+makes and the server's answers, happens for real.
 """
 
 from __future__ import annotations
@@ -88,6 +91,22 @@ def age_session(page: Page, seconds: float) -> None:
     store.save()
 
 
+def pass_time(page: Page, seconds: float) -> None:
+    """Let `seconds` go by for the signed-in browser without waiting for them: on the server, the session
+    was last used that much longer ago; in the browser (Playwright's clock, installed before the page
+    loaded), Date moves on and the timers that fall due fire (each at most once, as when a laptop's lid
+    is opened again). The server first, so a timer that asks it hears the same time."""
+    [cookie] = [c for c in page.context.cookies() if c["name"] == "sessionid"]
+    store = SessionStore(session_key=cookie["value"])
+    store[sessions.LAST_ACTIVITY] -= seconds
+    store.save()
+    page.clock.fast_forward(round(seconds * 1000))
+
+
+def is_session_request(method: str):
+    return lambda r: r.url.endswith("/accounts/session/") and r.request.method == method
+
+
 def focus_is_in_dialog(page: Page) -> bool:
     return page.evaluate("() => document.activeElement?.closest('dialog[open]') !== null")
 
@@ -98,14 +117,16 @@ def focus_is_in_dialog(page: Page) -> bool:
 def test_timeout_warning_appears_holds_focus_and_stay_signed_in_keeps_the_session(
     council, live_server, page, settings
 ):
-    # The dialog opens about 3 seconds after the page loads; the margin before the session would end
-    # leaves time for the keyboard and axe checks on a slow machine.
+    # The dialog opens 3 seconds after the page loads; the margin before the session would end leaves
+    # time (real time: both clocks run on meanwhile) for the keyboard and axe checks on a slow machine.
     settings.SESSION_IDLE_TIMEOUT_SECONDS = 15
     settings.SESSION_TIMEOUT_WARNING_SECONDS = 12
+    page.clock.install()
     sign_in(page, live_server, "asha")
     loaded = time.monotonic()
 
     dialog = page.get_by_role("dialog", name=DIALOG)
+    pass_time(page, 3)
     expect(dialog).to_be_visible(timeout=8_000)
     expect(dialog).to_contain_text(re.compile(r"we will sign you out in \d+ seconds?", re.I))
     assert focus_is_in_dialog(page)
@@ -117,8 +138,9 @@ def test_timeout_warning_appears_holds_focus_and_stay_signed_in_keeps_the_sessio
 
     dialog.get_by_role("button", name="Stay signed in").click()
     expect(dialog).to_be_hidden()
-    # Past the time the session would have ended without "Stay signed in".
-    page.wait_for_timeout(max(0, (16.5 - (time.monotonic() - loaded)) * 1000))
+    # Past the time the session would have ended without "Stay signed in": 16.5 seconds after the page
+    # loaded, 3 of them passed above.
+    pass_time(page, max(0, 16.5 - 3 - (time.monotonic() - loaded)))
     page.goto(live_server.url + "/my-families/")
     expect(page.get_by_role("heading", level=1, name="My families")).to_be_visible()
 
@@ -126,12 +148,12 @@ def test_timeout_warning_appears_holds_focus_and_stay_signed_in_keeps_the_sessio
 def test_escape_in_the_timeout_warning_means_stay_signed_in(council, live_server, page, settings):
     settings.SESSION_IDLE_TIMEOUT_SECONDS = 10
     settings.SESSION_TIMEOUT_WARNING_SECONDS = 8
+    page.clock.install()
     sign_in(page, live_server, "asha")
     dialog = page.get_by_role("dialog", name=DIALOG)
+    pass_time(page, 2)
     expect(dialog).to_be_visible(timeout=6_000)
-    with page.expect_response(
-        lambda r: r.url.endswith("/accounts/session/") and r.request.method == "POST"
-    ) as kept:
+    with page.expect_response(is_session_request("POST")) as kept:
         page.keyboard.press("Escape")
     assert kept.value.json() == {"signed_in": True, "seconds_left": 10}
     expect(dialog).to_be_hidden()
@@ -140,8 +162,10 @@ def test_escape_in_the_timeout_warning_means_stay_signed_in(council, live_server
 def test_sign_out_in_the_timeout_warning_signs_out(council, live_server, page, settings):
     settings.SESSION_IDLE_TIMEOUT_SECONDS = 10
     settings.SESSION_TIMEOUT_WARNING_SECONDS = 8
+    page.clock.install()
     sign_in(page, live_server, "asha")
     dialog = page.get_by_role("dialog", name=DIALOG)
+    pass_time(page, 2)
     expect(dialog).to_be_visible(timeout=6_000)
     dialog.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()
@@ -150,15 +174,20 @@ def test_sign_out_in_the_timeout_warning_signs_out(council, live_server, page, s
 def test_warning_is_not_shown_while_another_tab_keeps_the_session_alive(council, live_server, page, settings):
     settings.SESSION_IDLE_TIMEOUT_SECONDS = 8
     settings.SESSION_TIMEOUT_WARNING_SECONDS = 4
+    page.clock.install()
     sign_in(page, live_server, "asha")
     other = page.context.new_page()
-    # The other tab is used every second; the first asks the server before warning, and does not.
-    for _ in range(7):
-        other.request.post(
-            live_server.url + "/accounts/session/",
-            headers={"X-CSRFToken": page.locator("dialog input[name=csrfmiddlewaretoken]").input_value()},
-        )
-        page.wait_for_timeout(1000)
+    # The other tab is used every second; the first asks the server before warning (4 seconds in), hears
+    # that the session has more than that left, and does not warn.
+    with page.expect_response(is_session_request("GET")) as asked:
+        for _ in range(7):
+            other.request.post(
+                live_server.url + "/accounts/session/",
+                headers={"X-CSRFToken": page.locator("dialog input[name=csrfmiddlewaretoken]").input_value()},
+            )
+            pass_time(page, 1)
+    answer = asked.value.json()
+    assert answer["signed_in"] and answer["seconds_left"] > 4, answer
     expect(page.get_by_role("dialog", name=DIALOG)).to_be_hidden()
 
 
@@ -198,13 +227,16 @@ def test_when_the_warning_runs_out_what_was_typed_is_kept_for_after_sign_in(
     council, live_server, page, settings
 ):
     family = asha_family()
+    page.clock.install()
     sign_in(page, live_server, "asha")
     settings.SESSION_IDLE_TIMEOUT_SECONDS = 8
     settings.SESSION_TIMEOUT_WARNING_SECONDS = 5
     type_into_add_person(page, live_server, family)
+    pass_time(page, 3)
     expect(page.get_by_role("dialog", name=DIALOG)).to_be_visible(timeout=8_000)
 
     # Nobody answers the warning: the session ends and the script hands the typing to the server.
+    pass_time(page, 6)
     expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible(timeout=12_000)
     expect(page.get_by_text("before your changes were saved")).to_be_visible()
     assert not Person.objects.filter(first_name="Marigold").exists()
@@ -220,7 +252,11 @@ def test_when_the_warning_runs_out_on_a_page_with_nothing_typed_it_goes_to_sign_
 ):
     settings.SESSION_IDLE_TIMEOUT_SECONDS = 5
     settings.SESSION_TIMEOUT_WARNING_SECONDS = 3
+    page.clock.install()
     sign_in(page, live_server, "asha")
+    pass_time(page, 2)
+    expect(page.get_by_role("dialog", name=DIALOG)).to_be_visible(timeout=6_000)
+    pass_time(page, 4)  # the warning runs out
     expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible(timeout=10_000)
     expect(
         page.get_by_text(re.compile(r"You were signed out after \d+ minutes without activity"))
