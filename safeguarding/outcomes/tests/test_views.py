@@ -70,7 +70,9 @@ def world():
         ChildProtectionPlanFactory(child=child, episode=episode, start_date=start)
     LookedAfterEpisodeFactory(child=w.cal, start_date=start + 40 * DAY)
     CareProceedingsFactory(child=w.cal, application_date=start + 35 * DAY)
-    w.analyst = UserFactory(role=Role.PERFORMANCE_ANALYST, team=None)
+    # A fixed name: the page shows the analyst's own name, and a random one ("Callum Green") could hold a
+    # child's first name ("Cal"), which the analyst's page must never show.
+    w.analyst = UserFactory(role=Role.PERFORMANCE_ANALYST, team=None, first_name="Priya", last_name="Osei")
     w.head = UserFactory(role=Role.SERVICE_MANAGER, team=None)
     w.manager = UserFactory(role=Role.TEAM_MANAGER, team=north)
     w.worker = UserFactory(team=north)
