@@ -134,8 +134,8 @@ def _with_changes(rows: list[MeasureRow]) -> None:
             before = row.measure
 
 
-# What the adult's page reads of each measure (its table, chart and changes): not the answers or subscales
-# (JSON, decoded for every measure), nor who recorded it, which the page does not show.
+# What the adult's page and the supervision pack read of each measure (its table, chart and changes): not
+# the answers or subscales (JSON, decoded for every measure), nor who recorded it, which neither shows.
 _HISTORY_FIELDS = (
     "pk",
     "instrument",
@@ -346,17 +346,7 @@ def _scored_by_adult(family, adults) -> dict:
     """adult's id -> instrument code -> their scored measures in the family, oldest first. One query."""
     measures = (
         Measure.objects.filter(family=family, person_id__in=[a.pk for a in adults], total__isnull=False)
-        .only(
-            "pk",
-            "person_id",
-            "instrument",
-            "instrument_version",
-            "administered_on",
-            "created_at",
-            "total",
-            "band",
-            "scored_as",
-        )
+        .only(*_HISTORY_FIELDS, "person_id")
         .order_by("administered_on", "created_at")
     )
     by_adult: dict = {}
