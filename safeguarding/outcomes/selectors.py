@@ -297,12 +297,14 @@ class ComparisonView:
         return found
 
 
-def comparison_view(measure_code: str, snapshot) -> ComparisonView:
+def comparison_view(measure_code: str, snapshot, rows=None) -> ComparisonView:
     """One published measure for the council beside its neighbours, region and England, each year, and our
     own figure for the same years; a chart of the council against its neighbours and England over the same
-    years (a before-and-after always beside the neighbours' trend)."""
+    years (a before-and-after always beside the neighbours' trend). `rows`: the measure's
+    published.comparison rows, when the caller has them already."""
     measure = published.MEASURES_BY_CODE[measure_code]
-    rows = published.comparison(settings.COUNCIL_LA_CODE, measure_code)
+    if rows is None:
+        rows = published.comparison(settings.COUNCIL_LA_CODE, measure_code)
     own = own_published_equivalent(snapshot, measure_code)
     chart = None
     if len(rows) >= 2:
@@ -344,9 +346,9 @@ def comparison_view(measure_code: str, snapshot) -> ComparisonView:
     return ComparisonView(measure, rows, own, chart)
 
 
-def overview_rows() -> list[tuple[published.Measure, object]]:
-    """Every published measure's latest year for the council: (measure, comparison row or None)."""
-    every = published.comparisons(settings.COUNCIL_LA_CODE, [m.code for m in published.MEASURES])
+def overview_rows(every: dict) -> list[tuple[published.Measure, object]]:
+    """Every published measure's latest year for the council: (measure, comparison row or None), from
+    published.comparisons for every measure."""
     return [(m, every[m.code][-1] if every[m.code] else None) for m in published.MEASURES]
 
 

@@ -153,7 +153,9 @@ def similar(request):
     if code not in published.MEASURES_BY_CODE:
         raise Http404("No such figure")
     snapshot = services.snapshot_for(scope=Scope.council(), today=today)
-    view = selectors.comparison_view(code, snapshot)
+    # Every measure's comparison at once, for the overview table, and the chosen one's from the same rows.
+    every = published.comparisons(settings.COUNCIL_LA_CODE, [m.code for m in published.MEASURES])
+    view = selectors.comparison_view(code, snapshot, rows=every[code])
     if request.GET.get("download") == "csv":
         header = [
             "Year to 31 March",
@@ -183,7 +185,7 @@ def similar(request):
         "neighbours": published.neighbours(settings.COUNCIL_LA_CODE),
         "la_code": settings.COUNCIL_LA_CODE,
         "la_name": published.council_name(settings.COUNCIL_LA_CODE),
-        "overview": selectors.overview_rows(),
+        "overview": selectors.overview_rows(every),
         "snapshot": snapshot,
     }
     return render(request, "outcomes/similar.html", context)
