@@ -125,6 +125,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Django's password backend, reading the user's organisation with the user (accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["safeguarding.accounts.backends.UserBackend"]
 LOGIN_URL = "accounts:sign-in"
 # The start page: My families, or the page a capability claims for the user (casefile.home).
 LOGIN_REDIRECT_URL = "casefile:home"
