@@ -290,8 +290,25 @@ def case_records_can_search(user) -> bool:
     return has_capability(user, Capability.CASE_RECORDS)
 
 
+def _family_visible(user, family: Family, *, include_emergency: bool = True) -> bool:
+    """Whether `family` is in families_visible_to(user, ...), answered without a query where the user's
+    role and team decide it (a service manager sees every family; a team member with the team's families
+    sees each family of their team), and by asking the database otherwise (an allocation, emergency
+    access). The family page asks this on every view, and its team's workers and managers are most of them."""
+    if has_capability(user, Capability.ALL_FAMILIES):
+        return True
+    if (
+        has_capability(user, Capability.CASE_RECORDS)
+        and has_capability(user, Capability.TEAM_FAMILIES)
+        and user.team_id is not None
+        and user.team_id == family.team_id
+    ):
+        return True
+    return families_visible_to(user, include_emergency=include_emergency).filter(pk=family.pk).exists()
+
+
 def family_can_view(user, family: Family) -> bool:
-    return families_visible_to(user).filter(pk=family.pk).exists()
+    return _family_visible(user, family)
 
 
 def family_can_view_unallocated(user, family: Family) -> bool:
@@ -319,10 +336,7 @@ def family_can_create(user) -> bool:
 
 def family_can_edit(user, family: Family) -> bool:
     """Change the family's details and its people's identity details."""
-    return (
-        _edits_identity(user)
-        and families_visible_to(user, include_emergency=False).filter(pk=family.pk).exists()
-    )
+    return _edits_identity(user) and _family_visible(user, family, include_emergency=False)
 
 
 def memberships_visible_to(user, *, include_emergency: bool = True) -> QuerySet[FamilyMember]:
