@@ -155,13 +155,17 @@ class FamilyDisclosure:
             covers_team = scope == SharingBasis.Scope.TEAM
             self.shared_with_team[person_id] = self.shared_with_team.get(person_id, False) or covers_team
         self.shared = set(self.shared_with_team)
-        self.team_manager = team_manager_of(family.team_id)
         # Emergency-only: not allocated, not a manager of the team, not the team's business support.
         self.emergency_only = not (
             self.allocated
             or self.is_manager
             or (user.role == Role.BUSINESS_SUPPORT and user.team_id == family.team_id)
         )
+
+    @functools.cached_property
+    def team_manager(self):
+        """The family's team manager: read when a page names them (who to ask, who to call), not before."""
+        return team_manager_of(self.family.team_id)
 
     def _manager_name(self) -> str:
         return self.team_manager.display_name if self.team_manager else "the team manager"
