@@ -58,6 +58,11 @@ def reference_rows(django_db_setup, django_db_blocker) -> list[demo_snapshot.Tab
 
 
 _DB_FIXTURES = {"db", "transactional_db", "live_server", "demo_council", "django_db_reset_sequences"}
+_FLUSHING_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+# Whether a flush may have emptied the migrations' tables since they were last checked: so at first, and
+# after each transactional test. Checking before every database test was a query a table, thousands of times.
+_maybe_emptied = True
 
 
 @pytest.fixture(autouse=True)
@@ -67,16 +72,23 @@ def _reference_rows_back(request, django_db_blocker):
     pytest-django empties every table after a transactional test; Django recreates content types and
     permissions itself, but not the rows our data migrations wrote, which the demo's rows and tests rely
     on. Committed (this runs before the test's own transaction begins), so they stay for the tests after."""
+    global _maybe_emptied
+    marker = request.node.get_closest_marker("django_db")
     uses_db = _DB_FIXTURES & set(request.fixturenames)
-    if request.node.get_closest_marker("django_db") is None and not uses_db:
+    if marker is None and not uses_db:
         yield
         return
-    rows = request.getfixturevalue("reference_rows")
-    with django_db_blocker.unblock():
-        if not connection.in_atomic_block:
-            with transaction.atomic():
-                demo_snapshot.restore_emptied(rows)
+    if _maybe_emptied:
+        rows = request.getfixturevalue("reference_rows")
+        with django_db_blocker.unblock():
+            if not connection.in_atomic_block:
+                with transaction.atomic():
+                    demo_snapshot.restore_emptied(rows)
+                _maybe_emptied = False
     yield
+    # Teardown runs after pytest-django's (this fixture was set up first), so after its flush.
+    if held.is_transactional(request.node) or _FLUSHING_FIXTURES & set(request.fixturenames):
+        _maybe_emptied = True
 
 
 @pytest.fixture(scope="session")
