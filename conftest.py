@@ -58,7 +58,6 @@ def reference_rows(django_db_setup, django_db_blocker) -> list[demo_snapshot.Tab
 
 
 _DB_FIXTURES = {"db", "transactional_db", "live_server", "demo_council", "django_db_reset_sequences"}
-_FLUSHING_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
 
 # Whether a flush may have emptied the migrations' tables since they were last checked: so at first, and
 # after each transactional test. Checking before every database test was a query a table, thousands of times.
@@ -87,7 +86,7 @@ def _reference_rows_back(request, django_db_blocker):
                 _maybe_emptied = False
     yield
     # Teardown runs after pytest-django's (this fixture was set up first), so after its flush.
-    if held.is_transactional(request.node) or _FLUSHING_FIXTURES & set(request.fixturenames):
+    if held.is_transactional(request.node):
         _maybe_emptied = True
 
 

@@ -25,7 +25,7 @@ def is_transactional(item: pytest.Item) -> bool:
         args = dict(zip(("transaction", "reset_sequences"), marker.args, strict=False)) | marker.kwargs
         if args.get("transaction") or args.get("reset_sequences"):
             return True
-    return "transactional_db" in names or "live_server" in names
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(names))
 
 
 def module_items(request) -> list[pytest.Item]:

@@ -14,9 +14,9 @@ class UserBackend(ModelBackend):
     request. Everything else is Django's: the same password check, and an inactive user is refused."""
 
     def get_user(self, user_id):
-        users = get_user_model()._default_manager.select_related("organisation")
+        User = get_user_model()
         try:
-            user = users.get(pk=user_id)
-        except get_user_model().DoesNotExist:
+            user = User._default_manager.select_related("organisation").get(pk=user_id)
+        except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

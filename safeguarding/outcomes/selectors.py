@@ -297,14 +297,12 @@ class ComparisonView:
         return found
 
 
-def comparison_view(measure_code: str, snapshot, rows=None) -> ComparisonView:
+def comparison_view(measure_code: str, snapshot, rows: list) -> ComparisonView:
     """One published measure for the council beside its neighbours, region and England, each year, and our
     own figure for the same years; a chart of the council against its neighbours and England over the same
-    years (a before-and-after always beside the neighbours' trend). `rows`: the measure's
-    published.comparison rows, when the caller has them already."""
+    years (a before-and-after always beside the neighbours' trend). `rows`: the measure's comparison rows
+    (published.comparisons, read once for this and the overview)."""
     measure = published.MEASURES_BY_CODE[measure_code]
-    if rows is None:
-        rows = published.comparison(settings.COUNCIL_LA_CODE, measure_code)
     own = own_published_equivalent(snapshot, measure_code)
     chart = None
     if len(rows) >= 2:
