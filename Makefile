@@ -31,7 +31,7 @@ FRONTEND_STAMP := build/static/frontend/.build.stamp
 FRONTEND_SOURCES := frontend/build.mjs $(shell find frontend/scss -type f 2>/dev/null)
 
 # Debian packages the browser tests, PostgreSQL tests and PDF checks need.
-APT_PACKAGES := chromium chromium-driver fonts-liberation2 postgresql poppler-utils
+APT_PACKAGES := chromium chromium-headless-shell chromium-driver fonts-liberation2 postgresql poppler-utils
 
 .PHONY: help setup run test system-deps bench lint
 
@@ -92,6 +92,7 @@ test: setup system-deps ## Run the whole suite on SQLite, then on PostgreSQL (sc
 system-deps: ## Check for (and if root, install) Chromium, PostgreSQL and the PDF tools
 	@missing=(); \
 	[ -x /usr/bin/chromium ] || missing+=("/usr/bin/chromium"); \
+	[ -x /usr/bin/chromium-headless-shell ] || missing+=("/usr/bin/chromium-headless-shell"); \
 	compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=("/usr/lib/postgresql/*/bin/initdb"); \
 	[ -x /usr/bin/pdftotext ] || missing+=("/usr/bin/pdftotext"); \
 	if [ $${#missing[@]} -eq 0 ]; then exit 0; fi; \

@@ -48,8 +48,17 @@ def _serialise_the_live_server_on_sqlite() -> None:
 
 _serialise_the_live_server_on_sqlite()
 
+# Debian's builds of Chromium, from its `chromium` source package (one version for both). Headless tests run
+# in the headless shell, the build made only to be driven headless (it is what Playwright itself launches
+# for headless runs): the full browser also builds a window's toolbar, tab strip and address-bar popup for
+# every page, which took half of Chromium's CPU in our browser tests and none of it is under test (ADR 20).
+# `--headed`, for watching a test, needs the full browser.
+CHROMIUM_HEADLESS = "/usr/bin/chromium-headless-shell"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_INSTALL = "apt-get install -y chromium chromium-driver fonts-liberation2 (or: make system-deps)"
+CHROMIUM_INSTALL = (
+    "apt-get install -y chromium chromium-headless-shell chromium-driver fonts-liberation2 "
+    "(or: make system-deps)"
+)
 
 # Fixtures that start the browser: a test that uses any of them is a browser test.
 PLAYWRIGHT_FIXTURES = {"browser", "browser_type", "context", "new_context", "page"}
@@ -71,21 +80,24 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    """Launch Debian's Chromium headless (pytest-playwright's --headed still works for debugging).
+    """Launch Debian's Chromium headless shell (pytest-playwright's --headed launches the full browser,
+    for debugging).
 
     Browsers are never downloaded (`playwright install` cannot work on these machines). Without
     Chromium, browser tests are skipped on a developer's machine but fail in CI (CI=true), so the
     accessibility and journey tests can never silently stop running there.
     """
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        message = f"{CHROMIUM} not found; install it with: {CHROMIUM_INSTALL}"
+    headless = browser_type_launch_args.get("headless", True)
+    chromium = CHROMIUM_HEADLESS if headless else CHROMIUM
+    if not (os.path.isfile(chromium) and os.access(chromium, os.X_OK)):
+        message = f"{chromium} not found; install it with: {CHROMIUM_INSTALL}"
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI: {message}", pytrace=False)
         pytest.skip(message)
     return {
         **browser_type_launch_args,
-        "executable_path": CHROMIUM,
-        "headless": browser_type_launch_args.get("headless", True),
+        "executable_path": chromium,
+        "headless": headless,
         "args": CHROMIUM_ARGS,
     }
 
