@@ -198,6 +198,8 @@ SESSION_TIMEOUT_WARNING_SECONDS = 2 * 60
 # The session row outlives the idle limit so that, when a signed-out user submits a form, we still know
 # whose typing it was and can give it back to them after they sign in again. It slides with each write.
 SESSION_COOKIE_AGE = 12 * 60 * 60
+# Django's database sessions, each request's session read by one plain statement (accounts/session_store.py).
+SESSION_ENGINE = "safeguarding.accounts.session_store"
 # A shared computer's next user does not inherit a session when the browser is closed.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

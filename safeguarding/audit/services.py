@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import chain
-from .models import AuditEvent, AuditSubject
+from .models import AuditEvent, AuditEventUnchained, AuditSubject
 
 Action = AuditEvent.Action
 
@@ -68,19 +68,57 @@ def _insert_subjects(rows: list[SubjectRow]) -> None:
     """
     if not rows:
         return
-    table = connection.ops.quote_name(AuditSubject._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                f'INSERT INTO {table} ("event_id", "kind", "subject_id") '  # noqa: S608 - our own table
-                "SELECT * FROM UNNEST(%s::bigint[], %s::varchar(10)[], %s::uuid[])",
-                [[row[0] for row in rows], [row[1] for row in rows], [row[2] for row in rows]],
-            )
+            cursor.execute(_SUBJECTS_FROM_ARRAYS, _subject_arrays(rows))
         else:
             cursor.executemany(
-                f'INSERT INTO {table} ("event_id", "kind", "subject_id") VALUES (%s, %s, %s)',  # noqa: S608
+                f"INSERT INTO {_table(AuditSubject)} {_SUBJECT_COLUMNS} VALUES (%s, %s, %s)",  # noqa: S608
                 [(event_id, kind, pk.hex) for event_id, kind, pk in rows],
             )
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+_SUBJECT_COLUMNS = '("event_id", "kind", "subject_id")'
+_SUBJECTS_FROM_ARRAYS = (
+    f'INSERT INTO "{AuditSubject._meta.db_table}" {_SUBJECT_COLUMNS} '  # noqa: S608 - our own table
+    "SELECT * FROM UNNEST(%s::bigint[], %s::varchar(10)[], %s::uuid[])"
+)
+
+
+def _subject_arrays(rows: list[SubjectRow]) -> list[list]:
+    return [[row[0] for row in rows], [row[1] for row in rows], [row[2] for row in rows]]
+
+
+def _insert_event(event: AuditEvent, subjects: list[SubjectRow]) -> None:
+    """Write one chained event and its subject rows: on PostgreSQL in one statement, so a page's audit is a
+    round trip fewer; on SQLite in two (which cost no round trip).
+
+    The values are the ones `event.save(force_insert=True)` wrote, prepared by each field as Django
+    prepares them, without the ORM's insert machinery: on every audited page that was about twice as long as
+    the rest of writing the event. The model's own guards hold by construction (a new event, chained).
+    """
+    if not event.hash or not event._state.adding:
+        raise AuditEventUnchained("An audit event is written once, after audit_record has chained it")
+    fields = AuditEvent._meta.concrete_fields
+    values = [field.get_db_prep_save(getattr(event, field.attname), connection) for field in fields]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    insert = f"INSERT INTO {_table(AuditEvent)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and subjects:
+            # A data-modifying WITH runs whether or not the outer statement reads it.
+            cursor.execute(
+                f"WITH event AS ({insert}) {_SUBJECTS_FROM_ARRAYS}", values + _subject_arrays(subjects)
+            )
+        else:
+            cursor.execute(insert, values)
+            if subjects:
+                _insert_subjects(subjects)
+    event._state.adding = False
+    event._state.db = connection.alias
 
 
 def _as_uuid(value) -> uuid.UUID:
@@ -195,8 +233,7 @@ def audit_record(
     # must not be either.
     with transaction.atomic(savepoint=False):
         _chain([event])
-        event.save(force_insert=True)
-        _insert_subjects(_subject_rows(event, families, people))
+        _insert_event(event, _subject_rows(event, families, people))
     return event
 
 

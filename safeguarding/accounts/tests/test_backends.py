@@ -40,3 +40,12 @@ def test_a_signed_in_request_reads_the_organisation_with_its_user(client, partne
 @pytest.fixture
 def partner_user():
     return UserFactory(partner=True)
+
+
+def test_the_user_is_found_by_an_id_as_the_session_keeps_it():
+    """The session keeps the id as text; anything that is not an id finds no one rather than failing."""
+    worker = UserFactory()
+    assert UserBackend().get_user(str(worker.pk)) == worker
+    assert UserBackend().get_user(worker.pk).organisation == worker.organisation
+    for nonsense in ("", "abc", None, "1.5"):
+        assert UserBackend().get_user(nonsense) is None
