@@ -2,8 +2,10 @@
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from safeguarding.accounts.tests.factories import TeamFactory, UserFactory
+from safeguarding.audit import chain
 from safeguarding.audit.models import AuditEvent, AuditEventImmutable, AuditSubject
 from safeguarding.audit.services import Action, SubjectsMissing, audit_record, audit_record_many
 from safeguarding.people.tests.factories import FamilyFactory, FamilyMemberFactory
@@ -148,10 +150,6 @@ def test_an_event_is_written_as_a_model_save_would_write_it_with_its_subjects_in
     """The event is written by plain SQL (each value prepared by its field, as Model.save prepares it):
     read back through the ORM it has every value it was given, its chain verifies, and on PostgreSQL the
     event and its subject rows are written by one statement (SQLite: the subjects separately)."""
-    from django.test.utils import CaptureQueriesContext
-
-    from safeguarding.audit import chain
-
     child = FamilyMemberFactory(family=family).person
     worker = UserFactory()
     with CaptureQueriesContext(connection) as queries:
