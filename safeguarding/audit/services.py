@@ -7,8 +7,10 @@ holds the chain lock from reading the previous event until its transaction ends 
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -68,29 +70,12 @@ def _insert_subjects(rows: list[SubjectRow]) -> None:
     """
     if not rows:
         return
+    statements = _statements(connection.vendor)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(_SUBJECTS_FROM_ARRAYS, _subject_arrays(rows))
+            cursor.execute(statements.subjects, _subject_arrays(rows))
         else:
-            cursor.executemany(
-                f"INSERT INTO {_table(AuditSubject)} {_SUBJECT_COLUMNS} VALUES (%s, %s, %s)",  # noqa: S608
-                [(event_id, kind, pk.hex) for event_id, kind, pk in rows],
-            )
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-_SUBJECT_COLUMNS = '("event_id", "kind", "subject_id")'
-_SUBJECTS_FROM_ARRAYS = (
-    f'INSERT INTO "{AuditSubject._meta.db_table}" {_SUBJECT_COLUMNS} '  # noqa: S608 - our own table
-    "SELECT * FROM UNNEST(%s::bigint[], %s::varchar(10)[], %s::uuid[])"
-)
-
-
-def _subject_arrays(rows: list[SubjectRow]) -> list[list]:
-    return [[row[0] for row in rows], [row[1] for row in rows], [row[2] for row in rows]]
+            cursor.executemany(statements.subjects, [(event_id, kind, pk.hex) for event_id, kind, pk in rows])
 
 
 def _insert_event(event: AuditEvent, subjects: list[SubjectRow]) -> None:
@@ -103,22 +88,46 @@ def _insert_event(event: AuditEvent, subjects: list[SubjectRow]) -> None:
     """
     if not event.hash or not event._state.adding:
         raise AuditEventUnchained("An audit event is written once, after audit_record has chained it")
-    fields = AuditEvent._meta.concrete_fields
-    values = [field.get_db_prep_save(getattr(event, field.attname), connection) for field in fields]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    insert = f"INSERT INTO {_table(AuditEvent)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+    values = [field.get_db_prep_save(getattr(event, field.attname), connection) for field in _EVENT_FIELDS]
+    statements = _statements(connection.vendor)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and subjects:
-            # A data-modifying WITH runs whether or not the outer statement reads it.
-            cursor.execute(
-                f"WITH event AS ({insert}) {_SUBJECTS_FROM_ARRAYS}", values + _subject_arrays(subjects)
-            )
+            cursor.execute(statements.event_with_subjects, values + _subject_arrays(subjects))
         else:
-            cursor.execute(insert, values)
-            if subjects:
-                _insert_subjects(subjects)
+            cursor.execute(statements.event, values)
+            _insert_subjects(subjects)
     event._state.adding = False
     event._state.db = connection.alias
+
+
+_EVENT_FIELDS = AuditEvent._meta.concrete_fields
+
+
+@dataclass(frozen=True)
+class _Statements:
+    event: str
+    subjects: str
+    event_with_subjects: str  # PostgreSQL only
+
+
+@functools.cache
+def _statements(vendor: str) -> _Statements:
+    """The audit log's INSERT statements for this database, written once (the tables are our own)."""
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(field.column) for field in _EVENT_FIELDS)
+    placeholders = ", ".join(["%s"] * len(_EVENT_FIELDS))
+    event = f"INSERT INTO {qn(AuditEvent._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    subjects = f'INSERT INTO {qn(AuditSubject._meta.db_table)} ("event_id", "kind", "subject_id") '  # noqa: S608
+    if vendor == "postgresql":
+        subjects += "SELECT * FROM UNNEST(%s::bigint[], %s::varchar(10)[], %s::uuid[])"
+    else:
+        subjects += "VALUES (%s, %s, %s)"
+    # A data-modifying WITH runs whether or not the outer statement reads it.
+    return _Statements(event, subjects, f"WITH event AS ({event}) {subjects}")
+
+
+def _subject_arrays(rows: list[SubjectRow]) -> list[list]:
+    return [[row[0] for row in rows], [row[1] for row in rows], [row[2] for row in rows]]
 
 
 def _as_uuid(value) -> uuid.UUID:

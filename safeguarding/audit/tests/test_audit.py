@@ -258,7 +258,7 @@ def test_a_write_is_undone_when_its_audit_event_cannot_be_saved(world, service):
 
     def refuse(execute, sql, params, many, context):
         # The database refuses the event itself (whichever statement writes it), as a full disk would.
-        if "INSERT INTO" in sql and AuditEvent._meta.db_table in sql.split("INSERT INTO", 1)[1][:40]:
+        if f"INSERT INTO {connection.ops.quote_name(AuditEvent._meta.db_table)} " in sql:
             raise RuntimeError("audit store unavailable")
         return execute(sql, params, many, context)
 
