@@ -70,13 +70,13 @@ def world():
         ChildProtectionPlanFactory(child=child, episode=episode, start_date=start)
     LookedAfterEpisodeFactory(child=w.cal, start_date=start + 40 * DAY)
     CareProceedingsFactory(child=w.cal, application_date=start + 35 * DAY)
-    # A fixed name: the page shows the analyst's own name, and a random one ("Callum Green") could hold a
-    # child's first name ("Cal"), which the analyst's page must never show.
+    # Fixed names for everyone who signs in: each page shows its user's own name, and a random one ("Callum
+    # Green", "Callum Ward") could hold a child's first name ("Cal"), which pages check they never show.
     w.analyst = UserFactory(role=Role.PERFORMANCE_ANALYST, team=None, first_name="Priya", last_name="Osei")
-    w.head = UserFactory(role=Role.SERVICE_MANAGER, team=None)
-    w.manager = UserFactory(role=Role.TEAM_MANAGER, team=north)
-    w.worker = UserFactory(team=north)
-    w.partner = UserFactory(partner=True, team=north)
+    w.head = UserFactory(role=Role.SERVICE_MANAGER, team=None, first_name="Hannah", last_name="Moss")
+    w.manager = UserFactory(role=Role.TEAM_MANAGER, team=north, first_name="Maria", last_name="Lopes")
+    w.worker = UserFactory(team=north, first_name="Asha", last_name="Patel")
+    w.partner = UserFactory(partner=True, team=north, first_name="Owen", last_name="Price")
     AllocationFactory(family=w.family, worker=w.worker, case_role=CaseRole.LEAD_SOCIAL_WORKER)
     return w
 
