@@ -20,6 +20,30 @@ from django.db.models import QuerySet, UUIDField
 from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
 
+# psycopg turns each statement's %s placeholders into PostgreSQL's $1, $2, ... with a tokenizer written in
+# Python, and remembers the result (for 128 statements) only for statements up to 4,096 characters and 50
+# parameters: it skips longer ones so that an ORM's bulk INSERTs, each of a different length, do not fill
+# the cache with statements never seen again. Our compiled queries are the opposite: a few long statements
+# run on every page (the family timeline's union is 13,500 characters and 328 parameters for five
+# children), and tokenizing them again on every request was about 2 ms of the family page's CPU. The
+# limits are raised to fit a large family's timeline; a seeding batch of thousands of parameters is still
+# never kept, and the cache still holds 128 statements at most (a few megabytes at these sizes).
+# It is a module constant rather than an API: a test in core/tests/test_row_urls.py fails if psycopg stops
+# honouring it.
+PSYCOPG_CACHED_STATEMENT_LENGTH = 32_768
+PSYCOPG_CACHED_STATEMENT_PARAMS = 1_000
+
+
+def let_psycopg_remember_long_statements() -> None:
+    """Raise psycopg's limits on the statements whose conversion it remembers (see above). Called once at
+    start-up (core's AppConfig.ready)."""
+    try:
+        from psycopg import _queries
+    except ImportError:  # an install for SQLite alone
+        return
+    _queries.MAX_CACHED_STATEMENT_LENGTH = PSYCOPG_CACHED_STATEMENT_LENGTH
+    _queries.MAX_CACHED_STATEMENT_PARAMS = PSYCOPG_CACHED_STATEMENT_PARAMS
+
 
 @dataclass(frozen=True)
 class CompiledQuery:

@@ -6,6 +6,8 @@ import datetime
 import uuid
 
 import pytest
+from django.db import connection
+from django.db.models import F
 from django.urls import reverse
 
 from safeguarding.allocation.models import Allocation
@@ -106,3 +108,31 @@ def test_a_query_without_the_stand_in_number_is_refused():
 
     with pytest.raises(ValueError):
         compile_models(build, 1, numbers=1)
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="psycopg converts placeholders on PostgreSQL only"
+)
+@pytest.mark.parametrize(
+    ("count", "columns"),
+    [(120, 0), (1, 150)],
+    ids=["over 50 parameters", "over 4,096 characters"],
+)
+def test_psycopg_converts_a_long_compiled_query_once_not_on_every_run(count, columns):
+    """The family timeline's query is over 4,096 characters and 50 parameters, which psycopg does not
+    remember by default: it was tokenized again on every page (core.compiled). A query over either
+    limit, run twice, is converted once."""
+    from psycopg import _queries
+
+    def build(ids):
+        names = {f"name_{n}": F("person__first_name") for n in range(columns)}
+        return FamilyMember.objects.filter(person_id__in=ids).annotate(**names).values_list("pk", *names)
+
+    compiled = compile_for_ids(build, count)
+    assert len(compiled.sql) > 4_096 or len(compiled.params) > 50
+    ids = [uuid.uuid4() for _ in range(count)]
+    compiled.run(ids)
+    hits = _queries._query2pg.cache_info().hits
+    compiled.run(ids)
+    assert _queries._query2pg.cache_info().hits == hits + 1
