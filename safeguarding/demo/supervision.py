@@ -199,7 +199,10 @@ def build_supervisions(b, families, staff, *, seed: int, scale: str) -> dict[str
         open_cycle = next((c for c in family_cycles if c[3] is None), None)
         if open_cycle is None:
             continue
-        next_date = max(open_cycle[2] + interval, today)
+        # A supervision that falls due today or earlier is booked for tomorrow: maria's family below is the
+        # one supervision of her team held today, whatever day the council is built on (clamping them to
+        # today gave her two on some days).
+        next_date = max(open_cycle[2] + interval, today + datetime.timedelta(days=1))
         north_lead = asha_id is not None and any(
             role == CaseRole.LEAD_SOCIAL_WORKER and end is None and worker == asha_id
             for worker, role, _start, end in allocations[family.pk]
