@@ -22,6 +22,10 @@ PYTEST_ARGS ?=
 # pytest-xdist workers for each pass: one per core ("auto"); each has its own test database and live
 # server. PYTEST_WORKERS=0 runs in one process (for --pdb, or to read a failure's output in order).
 PYTEST_WORKERS ?= auto
+# Each test module goes whole to one worker (pytest-xdist's loadfile): a module whose tests share the demo
+# council gets it once (conftest.py), not once on each worker its tests were spread over. Measured on a
+# SQLite pass: 355 s of CPU against 417 s with tests spread one by one (--dist load), 4:20 against 4:39.
+PYTEST_DIST ?= loadfile
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -78,9 +82,9 @@ run: setup ## Migrate, seed the demo (prints the sign-ins), serve on 127.0.0.1:P
 test: setup system-deps ## Run the whole suite on SQLite, then on PostgreSQL (scripts/with-postgres)
 	@sqlite=0; postgres=0; \
 	echo; echo "==================== make test: pass 1 of 2: SQLite ===================="; \
-	env -u DATABASE_URL -u DJANGO_SETTINGS_MODULE -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) || sqlite=$$?; \
+	env -u DATABASE_URL -u DJANGO_SETTINGS_MODULE -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST) $(PYTEST_ARGS) || sqlite=$$?; \
 	echo; echo "==================== make test: pass 2 of 2: PostgreSQL ================"; \
-	env -u DJANGO_SETTINGS_MODULE -u PYTHONDONTWRITEBYTECODE scripts/with-postgres $(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS) || postgres=$$?; \
+	env -u DJANGO_SETTINGS_MODULE -u PYTHONDONTWRITEBYTECODE scripts/with-postgres $(PY) -m pytest -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST) $(PYTEST_ARGS) || postgres=$$?; \
 	echo; echo "==================== make test: summary ================================"; \
 	for pass in sqlite postgres; do \
 	  code=$${!pass}; \

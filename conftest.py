@@ -26,6 +26,7 @@ import gc
 import hypothesis
 import pytest
 from django.db import connection, transaction
+from pytest_django.plugin import blocking_manager_key
 
 from safeguarding.core import heap
 from safeguarding.demo.generator import build_council
@@ -50,44 +51,60 @@ def pytest_collection_finish(session):
     heap.freeze_now()
 
 
+# The migrations' rows, once read (reference_rows), for the hook below.
+_reference: list[demo_snapshot.Table] | None = None
+
+
 @pytest.fixture(scope="session")
 def reference_rows(django_db_setup, django_db_blocker) -> list[demo_snapshot.Table]:
-    """The rows the migrations wrote (the default parenting modules, ...), read once per test database."""
+    """The rows the migrations wrote (the default parenting modules, the DfE's published figures, ...),
+    read once per test database."""
+    global _reference
     with django_db_blocker.unblock():
-        return demo_snapshot.present(demo_snapshot.read_all())
+        _reference = demo_snapshot.present(demo_snapshot.read_all())
+    return _reference
 
 
 _DB_FIXTURES = {"db", "transactional_db", "live_server", "demo_council", "django_db_reset_sequences"}
 
-# Whether a flush may have emptied the migrations' tables since they were last checked: so at first, and
-# after each transactional test. Checking before every database test was a query a table, thousands of times.
-_maybe_emptied = True
+# Whether the migrations' rows have been checked in this session: a database kept from an earlier run
+# (--reuse-db) may have been left emptied by its last browser test.
+_checked = False
 
 
 @pytest.fixture(autouse=True)
 def _reference_rows_back(request, django_db_blocker):
-    """Put back the migrations' rows where a browser test's flush emptied them, before each database test.
-
-    pytest-django empties every table after a transactional test; Django recreates content types and
-    permissions itself, but not the rows our data migrations wrote, which the demo's rows and tests rely
-    on. Committed (this runs before the test's own transaction begins), so they stay for the tests after."""
-    global _maybe_emptied
-    marker = request.node.get_closest_marker("django_db")
-    uses_db = _DB_FIXTURES & set(request.fixturenames)
-    if marker is None and not uses_db:
+    """Before the session's first database test, put back the migrations' rows if they are missing."""
+    global _checked
+    if _checked:
         yield
         return
-    if _maybe_emptied:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None or _DB_FIXTURES & set(request.fixturenames):
         rows = request.getfixturevalue("reference_rows")
         with django_db_blocker.unblock():
             if not connection.in_atomic_block:
                 with transaction.atomic():
                     demo_snapshot.restore_emptied(rows)
-                _maybe_emptied = False
+                _checked = True
     yield
-    # Teardown runs after pytest-django's (this fixture was set up first), so after its flush.
-    if held.is_transactional(request.node):
-        _maybe_emptied = True
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test, once pytest-django has emptied every table, put back the rows our data
+    migrations wrote (Django recreates content types and permissions itself, not those), committed, so
+    every test after it finds them.
+
+    Here, after all of the test's teardown, rather than in a fixture's: a fixture runs before or after
+    pytest-django's flush depending on whether the test asked for its transaction by a fixture or by its
+    mark. Putting them back before the next test instead missed a test whose mark had opened its own
+    transaction first: the DfE's figures were then missing for the rest of its module."""
+    yield
+    # (After the last test the test database is gone: nothing to put back.)
+    if _reference is not None and nextitem is not None and held.is_transactional(item):
+        with item.config.stash[blocking_manager_key].unblock(), transaction.atomic():
+            demo_snapshot.restore_emptied(_reference)
 
 
 @pytest.fixture(scope="session")
