@@ -572,6 +572,11 @@ class FamilyWorkbook:
         )
         participants = []
         for person_id, alone, visit_id in people:
+            if person_id in participants:
+                # A person takes part in a session once: a child with two statutory visits on one day
+                # by the same worker (the large council has some, depending on the day it is built for)
+                # is one participant, linked to the first visit.
+                continue
             self.b.add(
                 w.SessionParticipant,
                 session_id=session_id,
@@ -586,7 +591,7 @@ class FamilyWorkbook:
                 "kind": kind,
                 "people": participants,
                 "module": module,
-                "alone": [p for p, a, _v in people if a],
+                "alone": list(dict.fromkeys(p for p, a, _v in people if a)),
             }
         )
 
