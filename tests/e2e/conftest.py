@@ -9,6 +9,8 @@ at the top of the repository).
 import re
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import Page, expect
 
 from safeguarding.demo.personas import DEMO_PASSWORD
@@ -51,14 +53,31 @@ def new_page(browser):
 START_PAGES = {"priya": ("/outcomes/", "Outcomes")}
 
 
-def sign_in(page: Page, live_server, username: str, password: str = DEMO_PASSWORD) -> Page:
-    """Sign in as a demo persona through the sign-in form and land on their start page (My families, or
-    Outcomes for the performance analyst)."""
-    page.goto(live_server.url + "/accounts/sign-in/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+def sign_in(
+    page: Page, live_server, username: str, password: str = DEMO_PASSWORD, *, through_form: bool = False
+) -> Page:
+    """Sign in as a demo persona and land on their start page (My families, or Outcomes for the
+    performance analyst).
+
+    By default the session is opened by Django's own sign-in (the test client's login: the same
+    authentication backend, the same handlers of the user's sign-in) and handed to the browser as its
+    cookie. The form itself is what test_identity.py and test_accessibility.py test (`through_form=True`);
+    filling it in for every persona of every journey was about a third of a second of the browser's time
+    each, some 50 times a pass."""
     path, heading = START_PAGES.get(username, ("/my-families/", "My families"))
+    if through_form:
+        page.goto(live_server.url + "/accounts/sign-in/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+    else:
+        client = Client()
+        assert client.login(username=username, password=password), f"{username} could not sign in"
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        # As the server would have set it (settings: HttpOnly, SameSite=Lax).
+        cookie = {"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}
+        page.context.add_cookies([{**cookie, "httpOnly": True, "sameSite": "Lax"}])
+        page.goto(live_server.url + path)
     expect(page).to_have_url(re.compile(re.escape(path) + "$"))
     expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
     return page

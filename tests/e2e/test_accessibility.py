@@ -61,7 +61,7 @@ def test_every_page_has_no_serious_axe_violations(council, live_server, page):
     submit(page, "Sign in")
     axe.check("Sign in, with errors")
 
-    sign_in(page, live_server, "maria")
+    sign_in(page, live_server, "maria", through_form=True)
     page.goto(base + "/my-families/")
     expect(page.get_by_role("heading", level=1, name="My families")).to_be_visible()
     axe.check("My families (not allocated)")
@@ -153,7 +153,7 @@ def test_every_page_has_no_serious_axe_violations(council, live_server, page):
     # A worker's own My families, with families in it (Maria, a manager, is not allocated to any).
     page.get_by_role("button", name=re.compile("^Sign out")).click()
     expect(page.get_by_role("heading", level=1, name="Sign in")).to_be_visible()  # before the next goto
-    sign_in(page, live_server, "dan")
+    sign_in(page, live_server, "dan", through_form=True)
     expect(page.get_by_role("table", name="Families you are allocated to")).to_be_visible()
     axe.check("My families (allocated)")
 
