@@ -24,7 +24,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 # Each test module goes whole to one worker (pytest-xdist's loadfile): a module whose tests share the demo
 # council gets it once (conftest.py), not once on each worker its tests were spread over. Measured on a
-# SQLite pass: 355 s of CPU against 417 s with tests spread one by one (--dist load), 4:20 against 4:39.
+# SQLite pass: 355 s of CPU against 417 s with tests spread one by one (--dist load), 4:22 against 4:59.
 PYTEST_DIST ?= loadfile
 
 VENV := .venv
