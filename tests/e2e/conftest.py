@@ -63,7 +63,7 @@ def sign_in(
     authentication backend, the same handlers of the user's sign-in) and handed to the browser as its
     cookie. The form itself is what test_identity.py and test_accessibility.py test (`through_form=True`);
     filling it in for every persona of every journey was about a third of a second of the browser's time
-    each, some 50 times a pass."""
+    each, some 45 times a pass."""
     path, heading = START_PAGES.get(username, ("/my-families/", "My families"))
     if through_form:
         page.goto(live_server.url + "/accounts/sign-in/")
